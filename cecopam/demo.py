@@ -1,0 +1,354 @@
+"""The demo centre: the accounts that ``make run`` prints and the data ``seed_demo`` loads."""
+
+import datetime
+import random
+import unicodedata
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from cecopam.roles import Role
+from trainees.models import Institution, Trainee
+from trainees.services import institution_get_or_create, trainee_create
+
+DEMO_PASSWORD = "paz-y-entrenamiento"  # noqa: S105 - published demo password, demo data only
+
+DEMO_LOGINS = [
+    ("admin", _("training administrator")),
+    ("instructor1", _("instructor")),
+    ("instructor2", _("instructor")),
+    ("instructor3", _("instructor")),
+    ("trainee", _("trainee")),
+    ("trainee2", _("trainee")),
+]
+
+
+# ------------------------------------------------------------------------------ the demo centre
+# Everything below is generated from a fixed seed, and every row is looked up by its natural key
+# before it is created, so that seeding twice changes nothing.
+
+
+K = Institution.Kind
+R = Trainee.RankCategory
+U = Trainee.UNCategory
+
+
+@dataclass(frozen=True)
+class DemoInstitution:
+    name: str
+    short_name: str
+    kind: str
+    country: str
+    headcount: int
+    # (rank, rank category) pairs this institution's trainees are drawn from
+    ranks: tuple[tuple[str, str], ...]
+
+
+ARMY_RANKS = (
+    ("Teniente", R.OFFICER),
+    ("Capitán Segundo", R.OFFICER),
+    ("Capitán Primero", R.OFFICER),
+    ("Mayor", R.SENIOR_OFFICER),
+    ("Teniente Coronel", R.SENIOR_OFFICER),
+    ("Sargento Primero", R.NCO),
+    ("Sargento Segundo", R.NCO),
+    ("Cabo", R.ENLISTED),
+)
+NAVY_RANKS = (
+    ("Teniente de Corbeta", R.OFFICER),
+    ("Teniente de Fragata", R.OFFICER),
+    ("Teniente de Navío", R.OFFICER),
+    ("Capitán de Corbeta", R.SENIOR_OFFICER),
+    ("Primer Maestre", R.NCO),
+    ("Cabo", R.ENLISTED),
+)
+POLICE_RANKS = (
+    ("Policía Segundo", R.POLICE),
+    ("Policía Primero", R.POLICE),
+    ("Suboficial", R.POLICE),
+    ("Subinspector", R.POLICE),
+    ("Inspector", R.POLICE),
+)
+FOREIGN_ARMY_RANKS = (
+    ("Teniente", R.OFFICER),
+    ("Capitán", R.OFFICER),
+    ("Mayor", R.SENIOR_OFFICER),
+    ("Sargento", R.NCO),
+)
+CIVILIAN_RANKS = (("", R.CIVILIAN),)
+
+DEMO_INSTITUTIONS = [
+    DemoInstitution("SEDENA – Ejército Mexicano", "SEDENA-Ejército", K.ARMY, "MX", 12, ARMY_RANKS),
+    DemoInstitution(
+        "SEDENA – Fuerza Aérea Mexicana", "SEDENA-FAM", K.AIR_FORCE, "MX", 5, ARMY_RANKS
+    ),
+    DemoInstitution("SEMAR – Armada de México", "SEMAR", K.NAVY, "MX", 8, NAVY_RANKS),
+    DemoInstitution("Guardia Nacional", "GN", K.NATIONAL_GUARD, "MX", 6, POLICE_RANKS),
+    DemoInstitution(
+        "FGR – Policía Federal Ministerial", "PFM", K.FEDERAL_POLICE, "MX", 3, POLICE_RANKS
+    ),
+    DemoInstitution(
+        "Secretaría de Relaciones Exteriores", "SRE", K.CIVILIAN, "MX", 2, CIVILIAN_RANKS
+    ),
+    DemoInstitution(
+        "Ejército de Guatemala", "", K.FOREIGN_ARMED_FORCES, "GT", 3, FOREIGN_ARMY_RANKS
+    ),
+    DemoInstitution(
+        "Fuerza Armada de El Salvador", "FAES", K.FOREIGN_ARMED_FORCES, "SV", 3, FOREIGN_ARMY_RANKS
+    ),
+    DemoInstitution(
+        "Fuerzas Armadas de Honduras", "", K.FOREIGN_ARMED_FORCES, "HN", 2, FOREIGN_ARMY_RANKS
+    ),
+    DemoInstitution(
+        "Policía Nacional de Colombia", "PONAL", K.FOREIGN_POLICE, "CO", 3, POLICE_RANKS
+    ),
+    DemoInstitution("Ejército del Perú", "", K.FOREIGN_ARMED_FORCES, "PE", 3, FOREIGN_ARMY_RANKS),
+    DemoInstitution("Ejército de Chile", "", K.FOREIGN_ARMED_FORCES, "CL", 2, FOREIGN_ARMY_RANKS),
+    DemoInstitution(
+        "Gendarmería Nacional Argentina", "GNA", K.FOREIGN_POLICE, "AR", 2, POLICE_RANKS
+    ),
+    DemoInstitution(
+        "Ejército Nacional de Uruguay", "", K.FOREIGN_ARMED_FORCES, "UY", 2, FOREIGN_ARMY_RANKS
+    ),
+    DemoInstitution(
+        "Ejército de República Dominicana",
+        "ERD",
+        K.FOREIGN_ARMED_FORCES,
+        "DO",
+        2,
+        FOREIGN_ARMY_RANKS,
+    ),
+    DemoInstitution("Guardia Civil", "", K.FOREIGN_POLICE, "ES", 2, POLICE_RANKS),
+    DemoInstitution("Exército Brasileiro", "", K.FOREIGN_ARMED_FORCES, "BR", 2, FOREIGN_ARMY_RANKS),
+]
+
+WOMEN_NAMES = [
+    "María Fernanda",
+    "Ana Laura",
+    "Guadalupe",
+    "Daniela",
+    "Karla Ivonne",
+    "Alejandra",
+    "Claudia",
+    "Verónica",
+    "Mariana",
+    "Lucía",
+    "Paola",
+    "Itzel",
+    "Ximena",
+    "Rocío",
+    "Andrea",
+    "Gabriela",
+    "Beatriz",
+    "Carolina",
+]
+MEN_NAMES = [
+    "José Luis",
+    "Juan Carlos",
+    "Miguel Ángel",
+    "Francisco",
+    "Jorge",
+    "Luis Alberto",
+    "Ricardo",
+    "Alejandro",
+    "Roberto",
+    "Eduardo",
+    "Fernando",
+    "Óscar",
+    "Héctor",
+    "Raúl",
+    "Sergio",
+    "Andrés",
+    "Diego",
+    "Arturo",
+    "Emiliano",
+    "Gustavo",
+    "Víctor Manuel",
+    "Rodrigo",
+    "Iván",
+    "Martín",
+]
+SURNAMES = [
+    "Hernández",
+    "García",
+    "Martínez",
+    "López",
+    "González",
+    "Pérez",
+    "Rodríguez",
+    "Sánchez",
+    "Ramírez",
+    "Cruz",
+    "Flores",
+    "Gómez",
+    "Morales",
+    "Vázquez",
+    "Reyes",
+    "Jiménez",
+    "Torres",
+    "Díaz",
+    "Gutiérrez",
+    "Ruiz",
+    "Mendoza",
+    "Aguilar",
+    "Ortiz",
+    "Moreno",
+    "Castillo",
+    "Romero",
+    "Álvarez",
+    "Méndez",
+    "Chávez",
+    "Rivera",
+    "Juárez",
+    "Ramos",
+    "Domínguez",
+    "Herrera",
+    "Medina",
+    "Castro",
+    "Vargas",
+    "Guzmán",
+    "Velázquez",
+    "Muñoz",
+    "Rojas",
+    "Contreras",
+    "Salazar",
+    "Luna",
+    "Ortega",
+    "Santiago",
+    "Guerrero",
+    "Bautista",
+    "Cortés",
+    "Estrada",
+    "Núñez",
+    "Ibarra",
+]
+BRAZILIAN_SURNAMES = ["da Silva", "Santos", "Oliveira", "Souza", "Pereira", "Costa", "Almeida"]
+
+STAFF = [
+    # username, given names, surname(s), role
+    ("admin", "Patricia", "Villaseñor Ochoa", Role.ADMINISTRATOR),
+    ("instructor1", "Carlos", "Benítez Arriaga", Role.INSTRUCTOR),
+    ("instructor2", "Leticia", "Zamora Quiroz", Role.INSTRUCTOR),
+    ("instructor3", "Ernesto", "Lozano Peña", Role.INSTRUCTOR),
+]
+# The trainees (in generation order) who get a demo login.
+TRAINEE_LOGINS = {0: "trainee", 1: "trainee2"}
+TODAY = datetime.date(2026, 11, 1)  # fixed, so that seeding on another day changes nothing
+
+
+def _ascii(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+
+def _un_category(rank_category: str, kind: str, rng: random.Random) -> str:
+    if rank_category == R.CIVILIAN:
+        return U.CIVILIAN
+    if rank_category == R.POLICE:
+        return rng.choice([U.INDIVIDUAL_POLICE, U.INDIVIDUAL_POLICE, U.FORMED_POLICE_UNIT])
+    if rank_category in (R.OFFICER, R.SENIOR_OFFICER):
+        return rng.choice([U.STAFF_OFFICER, U.MILITARY_OBSERVER, U.CONTINGENT])
+    return U.CONTINGENT
+
+
+@dataclass
+class SeedReport:
+    users_created: int = 0
+    institutions_created: int = 0
+    trainees_created: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return any((self.users_created, self.institutions_created, self.trainees_created))
+
+
+@transaction.atomic
+def demo_seed() -> SeedReport:
+    """Create the demo centre: staff accounts, institutions and about 60 trainees.
+
+    Idempotent: what exists already (looked up by username, institution name and country, or
+    nationality + institution + service number) is left exactly as it is.
+    """
+    report = SeedReport()
+    for username, given, surnames, role in STAFF:
+        _demo_user(report, username, given, surnames, role)
+
+    rng = random.Random(2026)  # noqa: S311 - demo data, not security
+    index = 0
+    for spec in DEMO_INSTITUTIONS:
+        before = Institution.objects.count()
+        institution = institution_get_or_create(
+            name=spec.name, kind=spec.kind, country=spec.country, short_name=spec.short_name
+        )
+        report.institutions_created += Institution.objects.count() - before
+        for n in range(spec.headcount):
+            # Every fourth person a woman, near the centre's real mix.
+            woman = index % 4 == 1
+            given = rng.choice(WOMEN_NAMES if woman else MEN_NAMES)
+            pool = BRAZILIAN_SURNAMES if spec.country == "BR" else SURNAMES
+            first, second = rng.sample(pool, 2)
+            rank, rank_category = rng.choice(spec.ranks)
+            age = rng.randint(25, 50)
+            born = TODAY - datetime.timedelta(days=365 * age + rng.randint(0, 364))
+            started = born + datetime.timedelta(days=365 * rng.randint(18, 23))
+            service_number = f"{spec.country}{spec.kind[:2].upper()}-{10000 + index * 37 + n}"
+            un_category = _un_category(rank_category, spec.kind, rng)
+            email = (
+                f"{_ascii(given.split()[0])}.{_ascii(first).replace(' ', '')}{index}@example.org"
+            )
+            index += 1
+            if Trainee.objects.filter(
+                nationality=spec.country, institution=institution, service_number=service_number
+            ).exists():
+                continue
+            login = TRAINEE_LOGINS.get(index - 1)
+            user = (
+                _demo_user(report, login, given, f"{first} {second}", Role.TRAINEE, email=email)
+                if login
+                else None
+            )
+            trainee_create(
+                given_names=given,
+                first_surname=first,
+                second_surname=second,
+                sex=Trainee.Sex.FEMALE if woman else Trainee.Sex.MALE,
+                date_of_birth=born,
+                nationality=spec.country,
+                institution=institution,
+                rank=rank,
+                rank_category=rank_category,
+                service_number=service_number,
+                service_start_date=started,
+                un_category=un_category,
+                email=email,
+                phone=f"+52 55 {5000 + index:04d} {1000 + index * 7:04d}",
+                user=user,
+            )
+            report.trainees_created += 1
+    return report
+
+
+def _demo_user(
+    report: SeedReport, username: str, given: str, surnames: str, role: Role, email: str = ""
+):
+    User = get_user_model()
+    user = User.objects.filter(username=username).first()
+    if user is not None:
+        return user
+    user = User(
+        username=username,
+        first_name=given,
+        last_name=surnames,
+        email=email or f"{username}@cecopam.example.org",
+        is_staff=role is Role.ADMINISTRATOR,
+        is_superuser=role is Role.ADMINISTRATOR,
+    )
+    user.set_password(DEMO_PASSWORD)
+    user.full_clean()
+    user.save()
+    user.groups.add(Group.objects.get(name=role.group_name))
+    report.users_created += 1
+    return user

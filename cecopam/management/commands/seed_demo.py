@@ -1,0 +1,25 @@
+from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
+
+from cecopam.demo import demo_seed
+
+
+class Command(BaseCommand):
+    help = "Load the demo training centre (idempotent: a second run changes nothing)."
+
+    def handle(self, *args, **options):
+        report = demo_seed()
+        if report.changed:
+            self.stdout.write(
+                _(
+                    "Demo data loaded: %(users)d accounts, %(institutions)d institutions, "
+                    "%(trainees)d trainees."
+                )
+                % {
+                    "users": report.users_created,
+                    "institutions": report.institutions_created,
+                    "trainees": report.trainees_created,
+                }
+            )
+        else:
+            self.stdout.write(_("Demo data already loaded; nothing changed."))

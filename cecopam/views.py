@@ -1,0 +1,78 @@
+import math
+
+from axes.helpers import get_cool_off
+from django.conf import settings
+from django.contrib.auth import views as auth_views
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views import View
+from django.views.generic import TemplateView
+
+from cecopam.roles import Role, RoleRequiredMixin, user_role
+from cecopam.selectors import broker_is_up, dashboard_summary, database_is_up
+from trainees.selectors import trainee_get_for_user
+
+ROLE_HOMES = {
+    Role.ADMINISTRATOR: "dashboard",
+    Role.INSTRUCTOR: "instructor-home",
+    Role.TRAINEE: "portal",
+}
+
+
+class HomeView(View):
+    """Sends each user to their role's home page, and anonymous visitors to sign in."""
+
+    def get(self, request):
+        if not request.user.is_authenticated:
+            return redirect(f"{reverse('login')}")
+        role = user_role(request.user)
+        if role is None:
+            return render(request, "cecopam/no_role.html", status=403)
+        return redirect(ROLE_HOMES[role])
+
+
+class DashboardView(RoleRequiredMixin, TemplateView):
+    allowed_roles = (Role.ADMINISTRATOR,)
+    template_name = "cecopam/dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs, summary=dashboard_summary())
+
+
+class InstructorHomeView(RoleRequiredMixin, TemplateView):
+    allowed_roles = (Role.INSTRUCTOR,)
+    template_name = "cecopam/instructor_home.html"
+
+
+class PortalView(RoleRequiredMixin, TemplateView):
+    allowed_roles = (Role.TRAINEE,)
+    template_name = "cecopam/portal.html"
+
+    def get_context_data(self, **kwargs):
+        trainee = trainee_get_for_user(user=self.request.user)
+        return super().get_context_data(**kwargs, trainee=trainee)
+
+
+class SignInView(auth_views.LoginView):
+    redirect_authenticated_user = True
+
+
+def healthz(request):
+    """For load balancers and monitoring: 200 when the database and the broker answer, else 503."""
+    checks = {"database": database_is_up(), "broker": broker_is_up()}
+    healthy = all(checks.values())
+    body = {"status": "ok" if healthy else "unavailable"}
+    body.update({name: "up" if up else "down" for name, up in checks.items()})
+    return JsonResponse(body, status=200 if healthy else 503)
+
+
+def signin_locked_out(request, original_response=None, credentials=None):
+    """django-axes' answer once an account or address is locked: a page that says why and for
+    how long, in the user's language (429 Too Many Requests)."""
+    cool_off = get_cool_off(request)
+    context = {
+        "failure_limit": settings.AXES_FAILURE_LIMIT,
+        "cooloff_minutes": math.ceil(cool_off.total_seconds() / 60) if cool_off else None,
+    }
+    return render(request, "registration/locked_out.html", context, status=429)
