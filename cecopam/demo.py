@@ -6,11 +6,11 @@ import unicodedata
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from cecopam.roles import Role
+from cecopam.services import user_assign_role
 from trainees.models import Institution, Trainee
 from trainees.services import institution_get_or_create, trainee_create
 
@@ -349,6 +349,6 @@ def _demo_user(
     user.set_password(DEMO_PASSWORD)
     user.full_clean()
     user.save()
-    user.groups.add(Group.objects.get(name=role.group_name))
+    user_assign_role(user=user, role=role)
     report.users_created += 1
     return user

@@ -79,6 +79,9 @@ class EmbeddedRedis:
             "daemonize no",
             'logfile ""',
             "loglevel warning",
+            # Keep the original command line and environment visible: the supervisor finds
+            # what an earlier run left behind by the environment its children inherit.
+            "set-proc-title no",
         ]
         self.config_path.write_text("\n".join(lines) + "\n")
 

@@ -1,0 +1,161 @@
+"""Who gets what, for every URL the app serves.
+
+The test walks the URL resolver, so a URL added without a row in ``MATRIX`` fails
+``test_every_url_has_a_row``. Each row says, for each role, what that user must get:
+a status code, ``LOGIN`` (sent to sign in), or ``Redirect("url-name")``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+ROLES = [
+    "anonymous",
+    "trainee",
+    "other_trainee",
+    "instructor",
+    "other_instructor",
+    "administrator",
+]
+
+
+@dataclass(frozen=True)
+class Redirect:
+    to: str  # a URL name
+
+    def url(self) -> str:
+        return reverse(self.to)
+
+
+LOGIN = Redirect("login")
+ADMIN_LOGIN = Redirect("admin:login")
+
+
+def row(default, **overrides):
+    """Every role gets ``default`` except those named."""
+    unknown = set(overrides) - set(ROLES)
+    assert not unknown, f"unknown roles {unknown}"
+    return {role: overrides.get(role, default) for role in ROLES}
+
+
+def only(role_or_roles, *, others=403, anonymous=LOGIN, allowed=200):
+    roles = {role_or_roles} if isinstance(role_or_roles, str) else set(role_or_roles)
+    cells = dict.fromkeys(roles, allowed)
+    return row(others, anonymous=anonymous, **cells)
+
+
+# url name -> (kwargs for reverse, expected per role)
+MATRIX: dict[str, tuple[dict, dict]] = {
+    "home": (
+        {},
+        row(
+            LOGIN,
+            trainee=Redirect("portal"),
+            other_trainee=Redirect("portal"),
+            instructor=Redirect("instructor-home"),
+            other_instructor=Redirect("instructor-home"),
+            administrator=Redirect("dashboard"),
+        ),
+    ),
+    "dashboard": ({}, only("administrator")),
+    "instructor-home": ({}, only(["instructor", "other_instructor"])),
+    "portal": ({}, only(["trainee", "other_trainee"])),
+    "healthz": ({}, row(200)),
+    "login": ({}, row(Redirect("home"), anonymous=200)),
+    "logout": ({}, row(405)),  # signing out is a POST
+    "password_change": ({}, row(200, anonymous=LOGIN)),
+    "password_change_done": ({}, row(200, anonymous=LOGIN)),
+    "password_reset": ({}, row(200)),
+    "password_reset_done": ({}, row(200)),
+    "password_reset_confirm": ({"uidb64": "MQ", "token": "set-password"}, row(200)),
+    "password_reset_complete": ({}, row(200)),
+    "set_language": ({}, row(Redirect("home"))),  # a GET changes nothing; the switch is a POST
+    # Django's admin site: its own sign-in, open to administrators only (is_staff).
+    "admin:*": ({}, row(ADMIN_LOGIN, administrator=200)),
+    "admin:login": ({}, row(200, administrator=Redirect("admin:index"))),
+    "admin:logout": ({}, row(Redirect("admin:index"), administrator=405)),  # a POST
+    # Without its query (which field, which term) the autocomplete answers 403 to anyone.
+    "admin:autocomplete": ({}, row(ADMIN_LOGIN, administrator=403)),
+    # django-axes' records are written by axes alone: nobody adds them by hand.
+    "admin:axes_accessattempt_add": ({}, row(ADMIN_LOGIN, administrator=403)),
+    "admin:axes_accessfailurelog_add": ({}, row(ADMIN_LOGIN, administrator=403)),
+    "admin:axes_accesslog_add": ({}, row(ADMIN_LOGIN, administrator=403)),
+}
+
+
+def walk(patterns, namespace=""):
+    """Yield (qualified name or None, pattern) for every endpoint under ``patterns``; unnamed
+    ones carry their namespace, as ``admin:`` or ``:``."""
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from walk(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern):
+            name = f"{namespace}{pattern.name}" if pattern.name else namespace or ":"
+            yield name, pattern
+
+
+def admin_pages_without_arguments():
+    for name, pattern in walk(get_resolver().url_patterns):
+        admin_page = name.startswith("admin:") and not name.endswith(":")
+        if admin_page and name not in MATRIX and not pattern.pattern.regex.groups:
+            yield name
+
+
+def row_for(name: str):
+    if name in MATRIX:
+        return MATRIX[name]
+    if name.startswith("admin:"):
+        return MATRIX["admin:*"]
+    return None
+
+
+def test_every_url_has_a_row():
+    missing, unnamed = [], []
+    for name, pattern in walk(get_resolver().url_patterns):
+        if name.endswith(":"):
+            # Django's admin has unnamed redirects and a catch-all of its own; ours are named.
+            if name != "admin:":
+                unnamed.append(str(pattern.pattern))
+        elif row_for(name) is None:
+            missing.append(name)
+    assert not unnamed, f"URL patterns without a name: {unnamed}"
+    assert not missing, f"URLs without a row in the access matrix: {missing}"
+
+
+CASES = [
+    (name, role)
+    for name in [n for n in MATRIX if n != "admin:*"] + sorted(admin_pages_without_arguments())
+    for role in ROLES
+]
+
+
+@pytest.fixture
+def client_as(client, request):
+    def sign_in(role: str):
+        if role != "anonymous":
+            fixture = {"trainee": "trainee_user", "other_trainee": "other_trainee_user"}.get(
+                role, role
+            )
+            client.force_login(request.getfixturevalue(fixture))
+        return client
+
+    return sign_in
+
+
+@pytest.mark.parametrize(("name", "role"), CASES, ids=[f"{n}-{r}" for n, r in CASES])
+def test_access(name, role, client_as, redis_server, db):
+    kwargs, expected_by_role = row_for(name)
+    expected = expected_by_role[role]
+    url = reverse(name, kwargs=kwargs)
+    response = client_as(role).get(url)
+    if isinstance(expected, Redirect):
+        assert response.status_code == 302, f"{role} on {url}: {response.status_code}"
+        assert response["Location"].split("?")[0] == expected.url(), (
+            f"{role} on {url} went to {response['Location']}"
+        )
+    else:
+        assert response.status_code == expected, f"{role} on {url}: {response.status_code}"
