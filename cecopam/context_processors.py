@@ -1,7 +1,9 @@
-from cecopam.roles import Role, user_role
+from cecopam.roles import user_role
 
 
 def navigation(request) -> dict:
-    """The signed-in user's role, which the base layout's menu follows."""
-    role = user_role(request.user)
-    return {"role": role, "Role": Role}
+    """The signed-in user's role (None when anonymous), which the base layout's menu follows.
+
+    A Role is a StrEnum, so templates compare it with plain strings: ``role == "trainee"``.
+    """
+    return {"role": user_role(request.user)}

@@ -4,7 +4,6 @@
 from pathlib import Path
 
 import environ
-from django.utils.translation import gettext_lazy as _
 from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -128,8 +127,10 @@ AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 
 # ------------------------------------------------------------------------------ i18n
-LANGUAGE_CODE = "es"
-LANGUAGES = [("es", _("Spanish")), ("en", _("English"))]
+# Mexican Spanish first (its date and number formats; the texts are in locale/es), then English.
+# Each language is named in itself, as a language switch should show it.
+LANGUAGE_CODE = "es-mx"
+LANGUAGES = [("es-mx", "Español"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env("TIME_ZONE", default="America/Mexico_City")
 USE_I18N = True
