@@ -15,7 +15,7 @@ MO_FILES := $(PO_FILES:.po=.mo)
 help:
 	@echo "make run     start the app (SQLite, private Redis, Celery worker and beat, web) on http://127.0.0.1:8000/"
 	@echo "make test    run the whole test suite (browser tests need /usr/bin/chromium)"
-	@echo "make lint    ruff, djLint, migrations and translation checks"
+	@echo "make lint    ruff, djLint, missing migrations, Django system checks"
 	@echo "make bench   run the benchmarks under bench/"
 	@echo "make messages  extract and compile translations (extraction needs GNU gettext)"
 	@echo "make lock    re-pin $(CONSTRAINTS) from the ranges in pyproject.toml"

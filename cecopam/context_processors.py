@@ -1,9 +1,10 @@
+from django.conf import settings
+
 from cecopam.roles import user_role
 
 
 def navigation(request) -> dict:
-    """The signed-in user's role (None when anonymous), which the base layout's menu follows.
-
-    A Role is a StrEnum, so templates compare it with plain strings: ``role == "trainee"``.
-    """
-    return {"role": user_role(request.user)}
+    """What the base layout's menu needs: the user's role (None when anonymous; a StrEnum, so
+    templates compare it with plain strings, ``role == "trainee"``) and the languages to switch
+    to, each named in itself ("English" stays "English" on a Spanish page)."""
+    return {"role": user_role(request.user), "language_choices": settings.LANGUAGES}

@@ -73,7 +73,8 @@ MATRIX: dict[str, tuple[dict, dict]] = {
     "password_reset_confirm": ({"uidb64": "MQ", "token": "set-password"}, row(200)),
     "password_reset_complete": ({}, row(200)),
     "set_language": ({}, row(Redirect("home"))),  # a GET changes nothing; the switch is a POST
-    # Django's admin site: its own sign-in, open to administrators only (is_staff).
+    # Django's admin site (the back office): its own sign-in, open to training administrators
+    # by role (cecopam.admin_site), whatever is_staff says.
     "admin:*": ({}, row(ADMIN_LOGIN, administrator=200)),
     "admin:login": ({}, row(200, administrator=Redirect("admin:index"))),
     "admin:logout": ({}, row(Redirect("admin:index"), administrator=405)),  # a POST

@@ -31,7 +31,7 @@ def test_each_role_lands_on_its_own_home_page(client, request, fixture, home):
 def test_wrong_password_is_refused_in_spanish_by_default(client, trainee_user):
     response = sign_in(client, trainee_user.username, "not-the-password")
     assert response.status_code == 200
-    assert "Por favor, introduzca un nombre de usuario y clave correctos" in response.text
+    assert "Por favor introduzca nombre de usuario y contraseña correctos" in response.text
     assert "_auth_user_id" not in client.session
 
 

@@ -1,5 +1,7 @@
 """The menu shows each role its own pages, and an anonymous visitor none."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -33,3 +35,12 @@ def test_anonymous_visitor_sees_no_menu_entries(client):
 def test_each_role_sees_its_own_menu(client, request, fixture, page, expected):
     client.force_login(request.getfixturevalue(fixture))
     assert menu_links(client.get(reverse(page)).text) == expected
+
+
+@pytest.mark.parametrize("language", ["es-mx", "en"])
+def test_the_language_switch_names_each_language_in_itself(client, language):
+    page = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE=language).text
+    buttons = re.findall(
+        r'name="language"\s+value="([\w-]+)".*?>\s*([^<]+?)\s*</button>', page, re.S
+    )
+    assert buttons == [("es-mx", "Español"), ("en", "English")]

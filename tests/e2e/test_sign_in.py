@@ -76,3 +76,32 @@ def test_a_wrong_address_shows_the_friendly_404_page(page, live_server, screensh
     page.goto(live_server.url + "/no-such-page/")
     expect(page.get_by_role("heading", level=1)).to_have_text(TEXT[language]["not_found"])
     screenshot(f"not-found-{language}")
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("es", "El inicio de sesión se bloquea después de 5 intentos fallidos."),
+        ("en", "Sign-in is locked after 5 failed attempts."),
+    ],
+)
+def test_six_failed_sign_ins_lock_the_account_with_a_clear_message(
+    page, live_server, demo_centre, screenshot, language, message
+):
+    text = TEXT[language]
+    open_sign_in(page, live_server, language)
+    for attempt in range(1, 6):
+        page.get_by_label(text["username"]).fill("trainee")
+        page.get_by_label(text["password"]).fill("not-my-password")
+        page.get_by_role("button", name=text["sign_in"], exact=True).click()
+        if attempt < 5:  # still the sign-in form, with its error
+            expect(page.get_by_role("heading", name=text["sign_in"])).to_be_visible()
+    # The fifth failure locks the account; the sixth try, even with the right password, is
+    # refused with the same message.
+    expect(page.get_by_role("alert")).to_contain_text(message)
+    page.goto(live_server.url + "/accounts/login/")
+    page.get_by_label(text["username"]).fill("trainee")
+    page.get_by_label(text["password"]).fill(DEMO_PASSWORD)
+    page.get_by_role("button", name=text["sign_in"], exact=True).click()
+    expect(page.get_by_role("alert")).to_contain_text(message)
+    screenshot(f"locked-out-{language}")
