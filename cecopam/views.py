@@ -5,7 +5,6 @@ from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -25,7 +24,7 @@ class HomeView(View):
 
     def get(self, request):
         if not request.user.is_authenticated:
-            return redirect(f"{reverse('login')}")
+            return redirect("login")
         role = user_role(request.user)
         if role is None:
             return render(request, "cecopam/no_role.html", status=403)
