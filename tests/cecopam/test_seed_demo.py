@@ -5,6 +5,7 @@ from collections import Counter
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.utils import translation
 
 from cecopam.demo import DEMO_LOGINS, DEMO_PASSWORD
 from cecopam.roles import Role, user_role
@@ -22,6 +23,7 @@ def snapshot():
     )
 
 
+@translation.override("es-mx")  # as from a shell: the default language
 def test_seed_demo_twice_changes_nothing_the_second_time(capsys):
     call_command("seed_demo")
     first = snapshot()
