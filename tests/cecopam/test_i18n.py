@@ -101,3 +101,15 @@ def test_the_catalogue_holds_every_string_the_code_marks_for_translation(tmp_pat
     committed = {e.msgid for e in polib.pofile(str(SPANISH)) if not e.obsolete}
     assert extracted - committed == set(), "run `make messages` and translate the new strings"
     assert committed - extracted == set(), "run `make messages` to drop strings no longer used"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [("es-mx", "No tiene acceso a esta página"), ("en", "You do not have access to this page")],
+)
+def test_403_page_is_friendly_in_both_languages(client, trainee_user, language, text):
+    client.force_login(trainee_user)
+    response = client.get(reverse("dashboard"), HTTP_ACCEPT_LANGUAGE=language)
+    assert response.status_code == 403
+    assert text in response.text

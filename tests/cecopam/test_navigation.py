@@ -44,3 +44,10 @@ def test_the_language_switch_names_each_language_in_itself(client, language):
         r'name="language"\s+value="([\w-]+)".*?>\s*([^<]+?)\s*</button>', page, re.S
     )
     assert buttons == [("es-mx", "Español"), ("en", "English")]
+
+
+def test_the_current_page_is_marked_in_the_menu(client, administrator):
+    client.force_login(administrator)
+    nav = client.get(reverse("dashboard")).text.split('id="main-nav"', 1)[1]
+    assert re.search(r'class="nav-link active"\s+aria-current="page"\s+href="/dashboard/"', nav)
+    assert nav.count('aria-current="page"') == 1
