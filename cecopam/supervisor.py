@@ -76,63 +76,20 @@ class Supervisor:
         self.stack_id = uuid.uuid4().hex
         python = sys.executable
         self.planned = [
-            Child(
-                "worker",
-                [
-                    python,
-                    "-m",
-                    "celery",
-                    "-A",
-                    "cecopam",
-                    "worker",
-                    "--queues",
-                    "default,pdf",
-                    "--concurrency",
-                    str(worker_concurrency),
-                    "--hostname",
-                    "worker@%h",
-                    "--loglevel",
-                    "INFO",
-                    "--without-mingle",
-                ],
-                grace=30.0,
-            ),
+            Child("worker", celery_worker_command(concurrency=worker_concurrency), grace=30.0),
             Child(
                 "beat",
-                [
-                    python,
-                    "-m",
-                    "celery",
-                    "-A",
-                    "cecopam",
-                    "beat",
-                    "--loglevel",
-                    "INFO",
-                    "--schedule",
-                    str(var_dir / "run" / "celerybeat-schedule"),
-                ],
+                [python, "-m", "celery", "-A", "cecopam", "beat", "--loglevel", "INFO",
+                 "--schedule", str(var_dir / "run" / "celerybeat-schedule")],
             ),
             Child(
                 "web",
-                [
-                    python,
-                    "-m",
-                    "gunicorn",
-                    "cecopam.wsgi:application",
-                    "--bind",
-                    f"{host}:{port}",
-                    "--workers",
-                    str(web_workers),
-                    "--access-logfile",
-                    "-",
-                    "--no-control-socket",
-                    "--graceful-timeout",
-                    "10",
-                    "--timeout",
-                    "120",
-                ],
+                [python, "-m", "gunicorn", "cecopam.wsgi:application",
+                 "--bind", f"{host}:{port}", "--workers", str(web_workers),
+                 "--access-logfile", "-", "--no-control-socket", "--graceful-timeout", "10",
+                 "--timeout", "120"],
             ),
-        ]
+        ]  # fmt: skip
 
     # ---------------------------------------------------------------- starting
     def run(self) -> int:
@@ -278,6 +235,17 @@ class Supervisor:
             process.kill()
         psutil.wait_procs(orphans, timeout=5)
         self.pids_file.unlink(missing_ok=True)
+
+
+def celery_worker_command(
+    *, concurrency: int, nodename: str = "worker@%h", queues: str = "default,pdf"
+) -> list[str]:
+    """The Celery worker's command line (acks_late, prefetch and time limits are settings)."""
+    return [
+        sys.executable, "-m", "celery", "-A", "cecopam", "worker", "--queues", queues,
+        "--concurrency", str(concurrency), "--hostname", nodename, "--loglevel", "INFO",
+        "--without-mingle",
+    ]  # fmt: skip
 
 
 def _signal_group(pgid: int, signum: int) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 import time
 import uuid
 from pathlib import Path
@@ -14,6 +13,7 @@ from django.conf import settings
 from django.db import connection
 
 from cecopam.embedded_redis import EmbeddedRedis
+from cecopam.supervisor import celery_worker_command
 from tests.factories import make_user
 
 REPO = Path(__file__).resolve().parent.parent
@@ -96,24 +96,7 @@ def running_worker(transactional_db, redis_server, tmp_path):
     log = tmp_path / "worker.log"
     with log.open("wb") as out:
         process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "cecopam",
-                "worker",
-                "--queues",
-                "default,pdf",
-                "--concurrency",
-                "1",
-                "--hostname",
-                nodename,
-                "--loglevel",
-                "INFO",
-                "--without-mingle",
-                "--without-gossip",
-            ],
+            celery_worker_command(concurrency=1, nodename=nodename),
             cwd=REPO,
             env=subprocess_env(),
             stdout=out,
