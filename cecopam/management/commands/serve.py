@@ -2,6 +2,7 @@
 
 import os
 import sys
+from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -56,7 +57,11 @@ class Command(BaseCommand):
             % {"host": host, "port": port},
             _("Database: %(db)s") % {"db": database["NAME"]},
             _("Broker: %(broker)s")
-            % {"broker": _("private Redis (embedded)") if embedded else _("REDIS_URL")},
+            % {
+                "broker": _("private Redis (embedded)")
+                if embedded
+                else _without_password(settings.REDIS_URL)
+            },
         ]
         usernames = set(
             get_user_model()
@@ -72,3 +77,10 @@ class Command(BaseCommand):
             ]
         lines += [_("Press Ctrl-C to stop."), "=" * 72, ""]
         self._write("\n".join(lines))
+
+
+def _without_password(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    return urlunsplit(parts._replace(netloc=parts.netloc.replace(f":{parts.password}@", ":***@")))
