@@ -7,12 +7,18 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cecopam.roles import Role
 from cecopam.services import user_assign_role
-from trainees.models import Institution, Trainee
-from trainees.services import institution_get_or_create, trainee_create
+from trainees.models import Clearance, Institution, LanguageSkill, Trainee
+from trainees.services import (
+    clearance_create,
+    institution_get_or_create,
+    language_skill_create,
+    trainee_create,
+)
 
 DEMO_PASSWORD = "paz-y-entrenamiento"  # noqa: S105 - published demo password, demo data only
 
@@ -310,7 +316,7 @@ def demo_seed() -> SeedReport:
                 if login
                 else None
             )
-            trainee_create(
+            trainee = trainee_create(
                 given_names=given,
                 first_surname=first,
                 second_surname=second,
@@ -328,7 +334,77 @@ def demo_seed() -> SeedReport:
                 user=user,
             )
             report.trainees_created += 1
+            _demo_languages_and_clearances(trainee)
     return report
+
+
+SPANISH_SPEAKING = {"MX", "GT", "SV", "HN", "CO", "PE", "CL", "AR", "UY", "DO", "ES"}
+L = LanguageSkill.Language
+C = Clearance.Kind
+
+
+def _demo_languages_and_clearances(trainee: Trainee) -> None:
+    """Languages and clearances in every state: valid, expiring soon, expired and missing.
+
+    Dates count from the day of seeding (a demo's clearances should look current), and each
+    trainee's come from a generator seeded with their service number, so that they do not
+    depend on the order in which trainees are created.
+    """
+    rng = random.Random(trainee.service_number)  # noqa: S311 - demo data
+    today = timezone.localdate()
+    native = L.SPANISH if trainee.nationality.code in SPANISH_SPEAKING else L.PORTUGUESE
+    skills = [(native, "C2")]
+    if native != L.SPANISH:
+        skills.append((L.SPANISH, rng.choice(["B1", "B2"])))
+    if rng.random() < 0.75:
+        skills.append((L.ENGLISH, rng.choice(["A2", "B1", "B1", "B2", "B2", "C1"])))
+    if rng.random() < 0.25:
+        skills.append((L.FRENCH, rng.choice(["A2", "B1", "B2"])))
+    for language, level in skills:
+        tested = today - datetime.timedelta(days=rng.randint(30, 900))
+        language_skill_create(trainee=trainee, language=language, level=level, tested_on=tested)
+
+    def lapse(kind: str, years: int) -> None:
+        # Mostly valid; some expire within 90 days, some already have: every badge shows up.
+        roll = rng.random()
+        if roll < 0.15:
+            valid_until = today - datetime.timedelta(days=rng.randint(5, 400))
+        elif roll < 0.35:
+            valid_until = today + datetime.timedelta(days=rng.randint(3, 85))
+        else:
+            valid_until = today + datetime.timedelta(days=rng.randint(120, 365 * years))
+        issued_on = valid_until - datetime.timedelta(days=365 * years)
+        reference = f"{kind[:3].upper()}-{rng.randint(100000, 999999)}"
+        if kind == C.PASSPORT:
+            reference = f"{trainee.nationality.code}{rng.randint(10000000, 99999999)}"
+        details = rng.choice(["", "", "Apto sin restricciones.", "Usa lentes correctivos."])
+        clearance_create(
+            trainee=trainee,
+            kind=kind,
+            issued_on=issued_on,
+            valid_until=valid_until,
+            reference=reference,
+            details=details if kind in (C.MEDICAL_MS2, C.MEDICAL_MS3) else "",
+        )
+
+    armed = trainee.rank_category != Trainee.RankCategory.CIVILIAN
+    if rng.random() < 0.9:  # one in ten has no passport on file yet: "missing"
+        lapse(C.PASSPORT, 10)
+    if rng.random() < 0.85:
+        lapse(C.MEDICAL_MS2 if armed else C.MEDICAL_MS3, 1)
+    if rng.random() < 0.8:
+        lapse(C.HR_CERTIFICATION, 2)
+        lapse(C.HR_SELF_ATTESTATION, 2)
+    if trainee.rank_category in (
+        Trainee.RankCategory.OFFICER,
+        Trainee.RankCategory.SENIOR_OFFICER,
+        Trainee.RankCategory.POLICE,
+    ):
+        lapse(C.DRIVING_LICENCE, 5)
+    if trainee.rank_category == Trainee.RankCategory.POLICE and rng.random() < 0.6:
+        lapse(C.POLICE_AMS, 2)
+    if armed and trainee.rank_category != Trainee.RankCategory.POLICE:
+        lapse(C.WEAPONS_HANDLING, 1)
 
 
 def _demo_user(

@@ -10,7 +10,7 @@ from django.views.generic import TemplateView
 
 from cecopam.roles import Role, RoleRequiredMixin, user_role
 from cecopam.selectors import broker_is_up, dashboard_summary, database_is_up
-from trainees.selectors import trainee_get_for_user
+from trainees.selectors import clearance_rows, trainee_get_for_user_account
 
 ROLE_HOMES = {
     Role.ADMINISTRATOR: "dashboard",
@@ -49,8 +49,9 @@ class PortalView(RoleRequiredMixin, TemplateView):
     template_name = "cecopam/portal.html"
 
     def get_context_data(self, **kwargs):
-        trainee = trainee_get_for_user(user=self.request.user)
-        return super().get_context_data(**kwargs, trainee=trainee)
+        trainee = trainee_get_for_user_account(user=self.request.user)
+        rows = clearance_rows(trainee) if trainee else []
+        return super().get_context_data(**kwargs, trainee=trainee, clearance_rows=rows)
 
 
 class SignInView(auth_views.LoginView):

@@ -47,7 +47,13 @@ def only(role_or_roles, *, others=403, anonymous=LOGIN, allowed=200):
     return row(others, anonymous=anonymous, **cells)
 
 
-# url name -> (kwargs for reverse, expected per role)
+def trainee_record(request) -> dict:
+    """The record of the user in the role "trainee" (the other trainee is somebody else)."""
+    return {"pk": request.getfixturevalue("trainee_user").trainee.pk}
+
+
+# url name -> (kwargs for reverse, or a function of the test's request giving them;
+#              expected per role)
 MATRIX: dict[str, tuple[dict, dict]] = {
     "home": (
         {},
@@ -72,6 +78,16 @@ MATRIX: dict[str, tuple[dict, dict]] = {
     "password_reset_done": ({}, row(200)),
     "password_reset_confirm": ({"uidb64": "MQ", "token": "set-password"}, row(200)),
     "password_reset_complete": ({}, row(200)),
+    "trainees:list": ({}, only("administrator")),
+    "trainees:create": ({}, only("administrator")),
+    # A trainee sees their own record; another trainee's does not exist for them (404);
+    # an instructor sees the card (name, rank, institution, nationality).
+    "trainees:detail": (
+        trainee_record,
+        row(200, anonymous=LOGIN, other_trainee=404),
+    ),
+    "trainees:edit": (trainee_record, only("administrator")),
+    "trainees:contact": ({}, only(["trainee", "other_trainee"])),
     "set_language": ({}, row(Redirect("home"))),  # a GET changes nothing; the switch is a POST
     # Django's admin site (the back office): its own sign-in, open to training administrators
     # by role (cecopam.admin_site), whatever is_staff says.
@@ -148,8 +164,9 @@ def client_as(client, request):
 
 
 @pytest.mark.parametrize(("name", "role"), CASES, ids=[f"{n}-{r}" for n, r in CASES])
-def test_access(name, role, client_as, redis_server, db):
+def test_access(name, role, client_as, redis_server, db, request):
     kwargs, expected_by_role = row_for(name)
+    kwargs = kwargs(request) if callable(kwargs) else kwargs
     expected = expected_by_role[role]
     url = reverse(name, kwargs=kwargs)
     response = client_as(role).get(url)

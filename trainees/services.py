@@ -2,7 +2,7 @@ import datetime
 
 from django.db import transaction
 
-from trainees.models import Institution, Trainee
+from trainees.models import Clearance, Institution, LanguageSkill, Trainee
 
 
 @transaction.atomic
@@ -59,3 +59,56 @@ def trainee_create(
     trainee.full_clean()
     trainee.save()
     return trainee
+
+
+@transaction.atomic
+def trainee_record_save(*, form, clearances, languages) -> Trainee:
+    """Save a trainee's record with its clearances and languages, all or nothing.
+
+    ``form`` and the two inline formsets must be valid; the change history records the
+    request's user for each (django-simple-history's middleware).
+    """
+    trainee = form.save()
+    for formset in (clearances, languages):
+        formset.instance = trainee
+        formset.save()
+    return trainee
+
+
+@transaction.atomic
+def trainee_contact_update(*, trainee: Trainee, email: str, phone: str) -> Trainee:
+    """A trainee's own change: contact details only."""
+    trainee.email, trainee.phone = email, phone
+    trainee.full_clean()
+    trainee.save(update_fields=["email", "phone", "updated_at"])
+    return trainee
+
+
+@transaction.atomic
+def clearance_create(
+    *,
+    trainee: Trainee,
+    kind: str,
+    issued_on: datetime.date,
+    valid_until: datetime.date | None = None,
+    status: str = Clearance.Status.GRANTED,
+    reference: str = "",
+    details: str = "",
+) -> Clearance:
+    clearance = Clearance(
+        trainee=trainee, kind=kind, status=status, issued_on=issued_on,
+        valid_until=valid_until, reference=reference, details=details,
+    )  # fmt: skip
+    clearance.full_clean()
+    clearance.save()
+    return clearance
+
+
+@transaction.atomic
+def language_skill_create(
+    *, trainee: Trainee, language: str, level: str, tested_on: datetime.date | None = None
+) -> LanguageSkill:
+    skill = LanguageSkill(trainee=trainee, language=language, level=level, tested_on=tested_on)
+    skill.full_clean()
+    skill.save()
+    return skill

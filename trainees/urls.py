@@ -1,3 +1,13 @@
+from django.urls import path
+
+from trainees import views
+
 app_name = "trainees"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.TraineeListView.as_view(), name="list"),
+    path("new/", views.TraineeEditView.as_view(), name="create"),
+    path("<int:pk>/", views.TraineeDetailView.as_view(), name="detail"),
+    path("<int:pk>/edit/", views.TraineeEditView.as_view(), name="edit"),
+    path("me/contact/", views.ContactEditView.as_view(), name="contact"),
+]

@@ -34,5 +34,5 @@ def test_portal_queries_do_not_grow_with_trainees(client, trainee_user):
     url = reverse("portal")
     few = queries_for(client, url)
     demo_seed()
-    # session, user, groups (role), the trainee with its institution
-    assert queries_for(client, url) == few == 4
+    # session, user, groups (role), the trainee with its institution, clearances, languages
+    assert queries_for(client, url) == few == 6

@@ -9,7 +9,8 @@ from django.utils import translation
 
 from cecopam.demo import DEMO_LOGINS, DEMO_PASSWORD
 from cecopam.roles import Role, user_role
-from trainees.models import Institution, Trainee
+from trainees.models import Clearance, Institution, LanguageSkill, Trainee
+from trainees.selectors import ClearanceState, clearance_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -20,6 +21,8 @@ def snapshot():
         sorted(Institution.objects.values_list("name", "country", "updated_at")),
         sorted(Trainee.objects.values_list("service_number", "updated_at", "user_id")),
         Trainee.history.count(),
+        sorted(Clearance.objects.values_list("trainee_id", "kind", "valid_until", "updated_at")),
+        sorted(LanguageSkill.objects.values_list("trainee_id", "language", "level")),
     )
 
 
@@ -61,3 +64,14 @@ def test_every_demo_login_signs_in_with_the_published_password(client):
         client.logout()
     trainee = get_user_model().objects.get(username="trainee")
     assert Trainee.objects.get(user=trainee).full_name == trainee.get_full_name()
+
+
+def test_demo_trainees_have_languages_and_clearances_in_every_state():
+    call_command("seed_demo")
+    states = {
+        row.state
+        for trainee in Trainee.objects.prefetch_related("clearances")
+        for row in clearance_rows(trainee)
+    }
+    assert states == set(ClearanceState)
+    assert not Trainee.objects.filter(languages__isnull=True).exists()

@@ -1,0 +1,53 @@
+from django import forms
+from django.forms import inlineformset_factory
+from django.utils.translation import gettext_lazy as _
+
+from trainees.models import Clearance, LanguageSkill, Trainee
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class TraineeForm(forms.ModelForm):
+    class Meta:
+        model = Trainee
+        fields = [
+            "given_names", "first_surname", "second_surname", "sex", "date_of_birth",
+            "nationality", "institution", "rank", "rank_category", "service_number",
+            "service_start_date", "un_category", "email", "phone",
+        ]  # fmt: skip
+        widgets = {"date_of_birth": DATE_WIDGET, "service_start_date": DATE_WIDGET}
+
+
+class ContactForm(forms.ModelForm):
+    """What trainees may change in their own record."""
+
+    class Meta:
+        model = Trainee
+        fields = ["email", "phone"]
+
+
+class ClearanceForm(forms.ModelForm):
+    class Meta:
+        model = Clearance
+        fields = ["kind", "status", "issued_on", "valid_until", "reference", "details"]
+        widgets = {
+            "issued_on": DATE_WIDGET,
+            "valid_until": DATE_WIDGET,
+            "details": forms.Textarea(attrs={"rows": 2}),
+        }
+
+
+class LanguageSkillForm(forms.ModelForm):
+    class Meta:
+        model = LanguageSkill
+        fields = ["language", "level", "tested_on"]
+        widgets = {"tested_on": DATE_WIDGET}
+
+
+ClearanceFormSet = inlineformset_factory(
+    Trainee, Clearance, form=ClearanceForm, extra=1, can_delete=True
+)
+LanguageFormSet = inlineformset_factory(
+    Trainee, LanguageSkill, form=LanguageSkillForm, extra=1, can_delete=True
+)
+LanguageFormSet.verbose_name = _("Languages")
