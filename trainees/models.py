@@ -131,7 +131,7 @@ class Trainee(TimeStampedModel):
     search_text = models.CharField(max_length=400, editable=False, db_index=True, default="")
 
     objects = TraineeQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["search_text"])
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("trainee")

@@ -183,31 +183,41 @@ def _get_or_404(queryset: QuerySet[Trainee], pk: int) -> Trainee:
     return trainee
 
 
-def trainee_history(trainee: Trainee, *, limit: int = 50) -> list[dict]:
-    """What changed in the record, its clearances and languages: who, when, which fields."""
+# Bookkeeping that changes with every save or follows from other fields: not news to anyone.
+UNTOLD = ["updated_at", "search_text"]
+HISTORY_ACTIONS = {"+": _("Created"), "~": _("Changed"), "-": _("Deleted")}
+
+
+def trainee_history(trainee: Trainee, *, limit: int = 100) -> list[dict]:
+    """What changed in the record, its clearances and languages: who, when, which fields.
+
+    Three queries whatever the length of the history: each change is compared with the one
+    before it in memory.
+    """
     entries = []
     sources = [
-        (trainee.history.select_related("history_user"), _("record")),
-        (Clearance.history.filter(trainee_id=trainee.pk).select_related("history_user"),
-         _("clearance")),
-        (LanguageSkill.history.filter(trainee_id=trainee.pk).select_related("history_user"),
-         _("language")),
-    ]  # fmt: skip
+        (trainee.history.all(), _("record")),
+        (Clearance.history.filter(trainee_id=trainee.pk), _("clearance")),
+        (LanguageSkill.history.filter(trainee_id=trainee.pk), _("language")),
+    ]
     for queryset, subject in sources:
-        records = list(queryset.order_by("-history_date")[:limit])
-        for record in records:
-            previous = record.prev_record
+        previous_of: dict[int, object] = {}
+        for record in queryset.select_related("history_user").order_by("history_date", "pk"):
+            previous = previous_of.get(record.id)
+            previous_of[record.id] = record
             changed = []
             if previous is not None and record.history_type == "~":
                 changed = [
                     str(record.instance._meta.get_field(c.field).verbose_name)
-                    for c in record.diff_against(previous).changes
+                    for c in record.diff_against(previous, excluded_fields=UNTOLD).changes
                 ]
+                if not changed:
+                    continue  # saved as it was: nothing to tell
             entries.append(
                 {
                     "when": record.history_date,
                     "who": _user_name(record.history_user),
-                    "what": record.get_history_type_display(),
+                    "what": HISTORY_ACTIONS[record.history_type],
                     "subject": subject,
                     "object": str(record.instance),
                     "fields": changed,

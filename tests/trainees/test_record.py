@@ -197,3 +197,25 @@ def test_editing_a_clearance_shows_in_the_history_with_who_and_which_field(
     history = text.split("Historial de cambios", 1)[1]
     assert administrator.get_full_name() in history
     assert "vigente hasta" in history
+
+
+def test_the_record_page_runs_the_same_number_of_queries_however_long_its_history(
+    client, administrator, record
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from trainees.services import trainee_contact_update
+
+    client.force_login(administrator)
+    url = reverse("trainees:detail", args=[record.pk])
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    short = count()
+    for n in range(15):
+        trainee_contact_update(trainee=record, email=f"c{n}@example.org", phone="")
+    assert count() == short

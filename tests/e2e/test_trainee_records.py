@@ -1,0 +1,62 @@
+"""An administrator works with trainee records; a trainee sees only their own."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from cecopam.demo import DEMO_PASSWORD, demo_seed
+from trainees.models import Trainee
+
+
+@pytest.fixture
+def demo_centre(transactional_db):
+    demo_seed()
+
+
+def sign_in(page, live_server, username):
+    page.goto(live_server.url + "/accounts/login/")
+    page.get_by_label("Nombre de usuario").fill(username)
+    page.get_by_label("Contraseña").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Iniciar sesión", exact=True).click()
+
+
+def test_administrator_finds_a_trainee_without_accents_edits_a_clearance_and_sees_history(
+    page, live_server, demo_centre, screenshot
+):
+    trainee = Trainee.objects.filter(first_surname__contains="á").order_by("pk").first()
+    unaccented = trainee.first_surname.replace("á", "a").lower()
+    sign_in(page, live_server, "admin")
+    page.get_by_role("link", name="Alumnos").click()
+    expect(page.get_by_role("heading", name="Alumnos", level=1)).to_be_visible()
+    screenshot("trainee-list-es")
+
+    page.get_by_label("Buscar").fill(f"{trainee.given_names.split()[0].lower()} {unaccented}")
+    page.get_by_role("button", name="Buscar", exact=True).click()
+    page.get_by_role("link", name=re.compile(trainee.first_surname)).first.click()
+    expect(page.get_by_role("heading", name=trainee.full_name, level=1)).to_be_visible()
+    screenshot("trainee-detail-es")
+
+    page.get_by_role("link", name="Editar expediente").click()
+    first_until = page.locator("input[name='clearances-0-valid_until']")
+    first_until.fill("2035-12-31")
+    screenshot("trainee-edit-es")
+    page.get_by_role("button", name="Guardar").click()
+    expect(page.get_by_text(f"Se guardó el expediente de {trainee.full_name}.")).to_be_visible()
+    history = page.locator("section", has=page.get_by_role("heading", name="Historial de cambios"))
+    expect(history.get_by_role("row").nth(1)).to_contain_text("Patricia Villaseñor Ochoa")
+    expect(history.get_by_role("row").nth(1)).to_contain_text("vigente hasta")
+    screenshot("trainee-history-es")
+
+
+def test_trainee_sees_only_their_own_record(page, live_server, demo_centre, screenshot):
+    sign_in(page, live_server, "trainee")
+    own = Trainee.objects.get(user__username="trainee")
+    expect(page.get_by_role("heading", name="Mi expediente de capacitación")).to_be_visible()
+    expect(page.get_by_text(own.full_name).first).to_be_visible()
+    screenshot("trainee-portal-es")
+    someone_else = Trainee.objects.exclude(pk=own.pk).first()
+    response = page.goto(f"{live_server.url}/trainees/{someone_else.pk}/")
+    assert response.status == 404
+    response = page.goto(f"{live_server.url}/trainees/")
+    assert response.status == 403
