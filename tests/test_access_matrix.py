@@ -88,6 +88,10 @@ MATRIX: dict[str, tuple[dict, dict]] = {
     ),
     "trainees:edit": (trainee_record, only("administrator")),
     "trainees:contact": ({}, only(["trainee", "other_trainee"])),
+    "trainees:import": ({}, only("administrator")),
+    "trainees:import-template": ({}, only("administrator")),
+    "trainees:export-csv": ({}, only("administrator")),
+    "trainees:export-xlsx": ({}, only("administrator")),
     "set_language": ({}, row(Redirect("home"))),  # a GET changes nothing; the switch is a POST
     # Django's admin site (the back office): its own sign-in, open to training administrators
     # by role (cecopam.admin_site), whatever is_staff says.

@@ -2,6 +2,7 @@ from django import forms
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
+from trainees.imports import MAX_FILE_BYTES
 from trainees.models import Clearance, LanguageSkill, Trainee
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -51,3 +52,23 @@ LanguageFormSet = inlineformset_factory(
     Trainee, LanguageSkill, form=LanguageSkillForm, extra=1, can_delete=True
 )
 LanguageFormSet.verbose_name = _("Languages")
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Spreadsheet (CSV or XLSX)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx,text/csv"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        # Refused before it is read: the import would say the same, after reading it all.
+        if upload.size > MAX_FILE_BYTES:
+            raise forms.ValidationError(
+                _(
+                    "The file is %(size).1f MB; the limit is %(limit)d MB. Split it into smaller "
+                    "files."
+                ),
+                params={"size": upload.size / 1024 / 1024, "limit": MAX_FILE_BYTES // 1024 // 1024},
+            )
+        return upload

@@ -1,10 +1,10 @@
-import datetime
 import unicodedata
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Cast, Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
@@ -167,7 +167,7 @@ class Trainee(TimeStampedModel):
 
     def clean(self) -> None:
         super().clean()
-        if self.date_of_birth and self.date_of_birth >= datetime.date.today():
+        if self.date_of_birth and self.date_of_birth >= timezone.localdate():
             raise ValidationError({"date_of_birth": _("The date of birth must be in the past.")})
         if (
             self.service_start_date

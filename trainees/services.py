@@ -1,6 +1,11 @@
 import datetime
+import uuid
+from pathlib import Path
 
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
+from django.utils.text import get_valid_filename
 
 from trainees.models import Clearance, Institution, LanguageSkill, Trainee
 
@@ -112,3 +117,41 @@ def language_skill_create(
     skill.full_clean()
     skill.save()
     return skill
+
+
+# ------------------------------------------------------------------ an import between two steps
+# The spreadsheet waits in storage between its preview and the administrator's "import".
+PENDING_IMPORTS = "imports/pending"
+
+
+def import_upload_store(*, data: bytes, filename: str) -> str:
+    """Keep an uploaded spreadsheet until it is committed or discarded; return its token."""
+    token = uuid.uuid4().hex
+    safe_name = get_valid_filename(Path(filename).name) or "upload"
+    default_storage.save(f"{PENDING_IMPORTS}/{token}/{safe_name}", ContentFile(data))
+    return token
+
+
+def import_upload_load(*, token: str) -> tuple[bytes, str] | None:
+    """The spreadsheet kept under ``token`` and its name, or None if there is none."""
+    if not token.isalnum():
+        return None
+    try:
+        _folders, names = default_storage.listdir(f"{PENDING_IMPORTS}/{token}")
+    except FileNotFoundError:
+        return None
+    if not names:
+        return None
+    with default_storage.open(f"{PENDING_IMPORTS}/{token}/{names[0]}", "rb") as stored:
+        return stored.read(), names[0]
+
+
+def import_upload_discard(*, token: str) -> None:
+    if not token.isalnum():
+        return
+    try:
+        _folders, names = default_storage.listdir(f"{PENDING_IMPORTS}/{token}")
+    except FileNotFoundError:
+        return
+    for name in names:
+        default_storage.delete(f"{PENDING_IMPORTS}/{token}/{name}")

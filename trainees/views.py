@@ -1,12 +1,26 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 
 from cecopam.roles import Role, RoleRequiredMixin, access_require_role
+from trainees.exports import (
+    trainee_export_csv,
+    trainee_export_xlsx,
+    trainee_import_template_xlsx,
+)
 from trainees.filters import TraineeFilter
-from trainees.forms import ClearanceFormSet, ContactForm, LanguageFormSet, TraineeForm
+from trainees.forms import (
+    ClearanceFormSet,
+    ContactForm,
+    ImportUploadForm,
+    LanguageFormSet,
+    TraineeForm,
+)
+from trainees.imports import import_commit, import_preview
 from trainees.selectors import (
     Visibility,
     clearance_rows,
@@ -15,9 +29,16 @@ from trainees.selectors import (
     trainee_history,
     trainee_list_for_user,
 )
-from trainees.services import trainee_contact_update, trainee_record_save
+from trainees.services import (
+    import_upload_discard,
+    import_upload_load,
+    import_upload_store,
+    trainee_contact_update,
+    trainee_record_save,
+)
 
 PAGE_SIZE = 25
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class TraineeListView(RoleRequiredMixin, View):
@@ -116,3 +137,94 @@ class ContactEditView(RoleRequiredMixin, View):
 
     def render(self, form, status=200):
         return render(self.request, "trainees/contact_form.html", {"form": form}, status=status)
+
+
+# ------------------------------------------------------------------ import and export
+IMPORT_SESSION_KEY = "trainee_import_token"
+PREVIEW_ROWS_SHOWN = 200
+
+
+class TraineeImportView(RoleRequiredMixin, View):
+    """Upload → preview (what will be created, updated, left alone; every error) → import."""
+
+    allowed_roles = (Role.ADMINISTRATOR,)
+
+    def get(self, request):
+        return self.render(ImportUploadForm())
+
+    def post(self, request):
+        if "token" in request.POST:
+            return self.commit(request)
+        form = ImportUploadForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return self.render(form, status=400)
+        upload = form.cleaned_data["file"]
+        data = upload.read()
+        preview = import_preview(data=data, filename=upload.name)
+        self.discard_pending(request)
+        token = ""
+        if preview.ok:
+            token = import_upload_store(data=data, filename=upload.name)
+            request.session[IMPORT_SESSION_KEY] = token
+        return self.render(
+            ImportUploadForm(), preview=preview, token=token, status=200 if preview.ok else 400
+        )
+
+    def commit(self, request):
+        token = request.POST["token"]
+        pending = None
+        if token and token == request.session.get(IMPORT_SESSION_KEY):
+            pending = import_upload_load(token=token)
+        if pending is None:
+            messages.error(request, _("That import is no longer waiting: upload the file again."))
+            return redirect("trainees:import")
+        data, filename = pending
+        result = import_commit(data=data, filename=filename, user=request.user)
+        if not result.ok:
+            return self.render(ImportUploadForm(), preview=result, status=400)
+        self.discard_pending(request)
+        counts = result.counts
+        messages.success(
+            request,
+            _("Imported %(file)s: %(create)d created, %(update)d updated, %(unchanged)d unchanged.")
+            % {"file": filename, **counts},
+        )
+        return redirect("trainees:list")
+
+    def discard_pending(self, request):
+        token = request.session.pop(IMPORT_SESSION_KEY, "")
+        if token:
+            import_upload_discard(token=token)
+
+    def render(self, form, *, preview=None, token="", status=200):
+        context = {"form": form, "preview": preview, "token": token, "shown": PREVIEW_ROWS_SHOWN}
+        return render(self.request, "trainees/trainee_import.html", context, status=status)
+
+
+class ImportTemplateView(RoleRequiredMixin, View):
+    allowed_roles = (Role.ADMINISTRATOR,)
+
+    def get(self, request):
+        response = HttpResponse(content_type=XLSX)
+        response["Content-Disposition"] = 'attachment; filename="cecopam-trainees-template.xlsx"'
+        trainee_import_template_xlsx(stream=response)
+        return response
+
+
+class TraineeExportView(RoleRequiredMixin, View):
+    """The list as it is filtered on screen, as CSV or XLSX."""
+
+    allowed_roles = (Role.ADMINISTRATOR,)
+
+    def get(self, request, fmt):
+        filterset = TraineeFilter(request.GET, queryset=trainee_list_for_user(user=request.user))
+        trainees = filterset.qs.iterator(chunk_size=2000)
+        stamp = timezone.localdate().isoformat()
+        if fmt == "csv":
+            response = HttpResponse(content_type="text/csv; charset=utf-8")
+            trainee_export_csv(trainees=trainees, stream=response)
+        else:
+            response = HttpResponse(content_type=XLSX)
+            trainee_export_xlsx(trainees=trainees, stream=response)
+        response["Content-Disposition"] = f'attachment; filename="cecopam-trainees-{stamp}.{fmt}"'
+        return response

@@ -49,6 +49,53 @@ def test_administrator_finds_a_trainee_without_accents_edits_a_clearance_and_see
     screenshot("trainee-history-es")
 
 
+IMPORT = (
+    "Matrícula,Nombres,Primer apellido,Segundo apellido,Sexo,Fecha de nacimiento,Nacionalidad,"
+    "Institución,Grado,Categoría de grado,Categoría ONU\n"
+    "GN-9001,Itzel,Ramírez,Ortega,F,21/08/1994,México,Guardia Nacional,Subinspectora,police,"
+    "individual_police\n"
+    "EP-77,Ángel,Huamán,Quispe,M,1989-03-02,Perú,Ejército del Perú,Capitán,officer,"
+    "military_observer\n"
+)
+
+
+def test_administrator_imports_through_the_preview_then_finds_and_edits_an_imported_trainee(
+    page, live_server, demo_centre, screenshot, tmp_path
+):
+    spreadsheet = tmp_path / "nuevos-alumnos.csv"
+    spreadsheet.write_text(IMPORT, encoding="utf-8")
+    sign_in(page, live_server, "admin")
+    page.get_by_role("link", name="Alumnos").click()
+    page.get_by_role("link", name="Importar").click()
+    page.get_by_label("Hoja de cálculo (CSV o XLSX)").set_input_files(spreadsheet)
+    page.get_by_role("button", name="Revisar el archivo").click()
+    expect(page.get_by_text("2 por crear")).to_be_visible()
+    expect(page.get_by_role("cell", name="GN-9001")).to_be_visible()
+    screenshot("trainee-import-preview-es")
+    assert not Trainee.objects.filter(service_number="GN-9001").exists()
+
+    page.get_by_role("button", name="Importar ahora").click()
+    expect(page.get_by_text("Se importó nuevos-alumnos.csv: 2 creados")).to_be_visible()
+
+    page.get_by_label("Buscar").fill("angel huaman")  # no accents typed
+    page.get_by_role("button", name="Buscar", exact=True).click()
+    expect(page.get_by_text("1 alumno coincide.")).to_be_visible()
+    page.get_by_role("link", name="Huamán Quispe, Ángel").click()
+    history = page.locator("section", has=page.get_by_role("heading", name="Historial de cambios"))
+    expect(history).to_contain_text("Patricia Villaseñor Ochoa")
+
+    page.get_by_role("link", name="Editar expediente").click()
+    page.locator("select[name='clearances-0-kind']").select_option("passport")
+    page.locator("input[name='clearances-0-issued_on']").fill("2024-05-01")
+    page.locator("input[name='clearances-0-valid_until']").fill("2034-04-30")
+    page.locator("input[name='clearances-0-reference']").fill("PE1234567")
+    page.get_by_role("button", name="Guardar").click()
+    expect(history.get_by_role("row").nth(1)).to_contain_text("Creó: acreditación «Pasaporte»")
+    clearances = page.locator("section", has=page.get_by_role("heading", name="Acreditaciones"))
+    expect(clearances.get_by_role("row", name=re.compile("^Pasaporte"))).to_contain_text("vigente")
+    screenshot("trainee-imported-detail-es")
+
+
 def test_trainee_sees_only_their_own_record(page, live_server, demo_centre, screenshot):
     sign_in(page, live_server, "trainee")
     own = Trainee.objects.get(user__username="trainee")
