@@ -27,7 +27,27 @@ class ContactForm(forms.ModelForm):
         fields = ["email", "phone"]
 
 
-class ClearanceForm(forms.ModelForm):
+class TableRowForm(forms.ModelForm):
+    """A form shown as one row of a table: the column headers are the labels, so each input
+    carries its label for screen readers instead, and Bootstrap's classes."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            css = (
+                "form-check-input"
+                if isinstance(widget, forms.CheckboxInput)
+                else (
+                    "form-select form-select-sm"
+                    if isinstance(widget, forms.Select)
+                    else "form-control form-control-sm"
+                )
+            )
+            widget.attrs.update({"class": css, "aria-label": str(field.label)})
+
+
+class ClearanceForm(TableRowForm):
     class Meta:
         model = Clearance
         fields = ["kind", "status", "issued_on", "valid_until", "reference", "details"]
@@ -38,7 +58,7 @@ class ClearanceForm(forms.ModelForm):
         }
 
 
-class LanguageSkillForm(forms.ModelForm):
+class LanguageSkillForm(TableRowForm):
     class Meta:
         model = LanguageSkill
         fields = ["language", "level", "tested_on"]

@@ -107,3 +107,21 @@ def test_trainee_sees_only_their_own_record(page, live_server, demo_centre, scre
     assert response.status == 404
     response = page.goto(f"{live_server.url}/trainees/")
     assert response.status == 403
+
+
+def test_the_records_pages_in_english(page, live_server, demo_centre, screenshot):
+    sign_in(page, live_server, "admin")
+    page.get_by_role("button", name="English").click()
+    page.get_by_role("link", name="Trainees").click()
+    page.get_by_label("Clearance", exact=True).select_option("passport")
+    page.get_by_label("Clearance state").select_option("expired")
+    page.get_by_role("button", name="Search", exact=True).click()
+    expect(page.get_by_text(re.compile(r"\d+ trainees? match"))).to_be_visible()
+    screenshot("trainee-list-filtered-en")
+    page.locator("table tbody a").first.click()
+    clearances = page.locator("section", has=page.get_by_role("heading", name="Clearances"))
+    expect(clearances.get_by_role("row", name=re.compile("^Passport"))).to_contain_text("expired")
+    screenshot("trainee-detail-en")
+    page.goto(live_server.url + "/trainees/import/")
+    expect(page.get_by_role("heading", name="Import trainees")).to_be_visible()
+    screenshot("trainee-import-en")
