@@ -2,10 +2,12 @@
 
 import csv
 import io
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils.html import escape
 
 from tests.trainees.helpers import a_trainee
 from trainees.models import Trainee
@@ -102,3 +104,21 @@ def test_the_template_downloads_as_xlsx(admin_client):
     response = admin_client.get(reverse("trainees:import-template"))
     assert response.status_code == 200
     assert response.content[:2] == b"PK"
+
+
+BAD_FILES = sorted((Path(__file__).parent / "bad_files").iterdir())
+
+
+@pytest.mark.parametrize("path", BAD_FILES, ids=[p.name for p in BAD_FILES])
+def test_every_bad_file_gets_a_message_on_the_page_and_never_a_500(admin_client, path):
+    response = upload(admin_client, path.read_bytes(), name=path.name)
+    assert response.status_code == 400
+    preview = response.context["preview"]
+    if preview is None:  # refused by the upload form itself (an empty upload)
+        messages = [str(m) for m in response.context["form"].errors["file"]]
+    else:
+        messages = [str(problem.message) for problem in preview.errors]
+    assert messages, path.name
+    assert escape(messages[0]) in response.text
+    assert 'name="token"' not in response.text
+    assert Trainee.objects.count() == 0
