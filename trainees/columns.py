@@ -96,6 +96,13 @@ COLUMNS: tuple[Column, ...] = (
 
 COLUMNS_BY_FIELD: dict[str, Column] = {column.field: column for column in COLUMNS}
 
+# Mexican forms write sex as H/M (hombre/mujer), where M is a woman; the template writes F/M, where
+# M is a man. The import reads each file one way throughout: H/M if its sex column holds any of
+# SEX_MARKS_HM, F/M otherwise. The words (female, mujer, masculino...) mean the same either way.
+SEX_CODES_HM = {"H": Trainee.Sex.MALE, "M": Trainee.Sex.FEMALE}
+SEX_MARKS_HM = ("H", "hombre")
+SEX_MARKS_FM = ("F",)  # beside an H/M mark, what leaves an M without a meaning
+
 # The three columns that identify a trainee: an imported row updates the trainee they match.
 KEY_FIELDS = ("nationality", "institution", "service_number")
 

@@ -178,6 +178,71 @@ def test_choices_accept_values_and_labels_in_either_language(institutions, admin
     ]
 
 
+# ------------------------------------------------------------------ sex as F/M or H/M
+SEX_HEADER = (
+    "Given names,First surname,Sex,Date of birth,Nationality,Institution,Rank category,"
+    "Service number,UN personnel category"
+)
+
+
+def sex_file(*sexes: str) -> bytes:
+    rows = [
+        f"Persona{i},Pérez,{sex},1990-05-17,MX,SEDENA,officer,S-{i},staff_officer"
+        for i, sex in enumerate(sexes)
+    ]
+    return csv_bytes(*rows, header=SEX_HEADER)
+
+
+def imported_sexes() -> list[str]:
+    return list(Trainee.objects.order_by("service_number").values_list("sex", flat=True))
+
+
+def test_a_file_written_with_h_and_m_imports_its_m_rows_as_women(institutions):
+    data = sex_file("H", "M", "m", "Mujer", "masculino")
+    result = import_commit(data=data, filename="lista.csv", user=None)
+    assert result.ok and result.committed, result.errors
+    assert imported_sexes() == ["M", "F", "F", "F", "M"]
+
+
+def test_hombre_written_out_also_makes_m_a_woman(institutions):
+    result = import_commit(data=sex_file("hombre", "M"), filename="lista.csv", user=None)
+    assert result.ok, result.errors
+    assert imported_sexes() == ["M", "F"]
+
+
+def test_a_file_written_with_f_and_m_imports_its_m_rows_as_men(institutions):
+    data = sex_file("F", "M", "m", "mujer", "Femenino")
+    result = import_commit(data=data, filename="lista.csv", user=None)
+    assert result.ok and result.committed, result.errors
+    assert imported_sexes() == ["F", "M", "M", "F", "F"]
+
+
+def test_a_file_mixing_f_and_h_is_an_error_on_the_rows_that_make_it_ambiguous(institutions):
+    data = sex_file("H", "M", "H", "F", "M")
+    preview = import_preview(data=data, filename="lista.csv")
+    [error] = preview.errors  # the F among Hs; the Hs and the Ms are not to blame
+    assert (error.row, error.column, error.value) == (5, "Sex", "F")
+    assert error.message == (
+        "This column mixes F/M codes (M = male) with H/M codes (M = female): row 2 has “H”. "
+        "Use one set of codes for the whole file."
+    )
+    result = import_commit(data=data, filename="lista.csv", user=None)
+    assert not result.committed and Trainee.objects.count() == 0
+
+
+def test_when_as_many_rows_use_f_as_h_both_kinds_are_errors(institutions):
+    preview = import_preview(data=sex_file("F", "M", "H"), filename="lista.csv")
+    assert [(e.row, e.value) for e in preview.errors] == [(2, "F"), (4, "H")]
+    assert "row 4 has “H”" in preview.errors[0].message
+    assert "row 2 has “F”" in preview.errors[1].message
+
+
+def test_an_h_m_file_lists_h_and_m_as_the_accepted_values(institutions):
+    [error] = import_preview(data=sex_file("H", "X"), filename="lista.csv").errors
+    assert (error.row, error.value) == (3, "X")
+    assert error.message == "This is not one of the accepted values: H (Male), M (Female)."
+
+
 def test_same_institution_name_in_two_countries_resolved_by_nationality():
     mx = institution_get_or_create(name="Policía Federal", kind="federal_police", country="MX")
     gt = institution_get_or_create(name="Policía Federal", kind="foreign_police", country="GT")
