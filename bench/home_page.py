@@ -10,9 +10,7 @@ errors do (a page that is not 200, an exception).
 """
 
 import os
-import shutil
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -24,14 +22,12 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.conf import settings  # noqa: E402
+from _scratch_database import run_with_scratch_database  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import (  # noqa: E402
     CaptureQueriesContext,
-    setup_test_environment,
-    teardown_test_environment,
 )
 from django.urls import reverse  # noqa: E402
 
@@ -119,27 +115,7 @@ def run() -> None:
 
 
 def main() -> None:
-    setup_test_environment()
-    scratch = None
-    if connection.vendor == "sqlite":
-        # Not the test settings' var/test.sqlite3, which a test run may be using right now.
-        scratch = tempfile.mkdtemp(prefix="cecopam-bench-")
-        test_name = str(Path(scratch) / "bench.sqlite3")
-        settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = test_name
-        connection.settings_dict.setdefault("TEST", {})["NAME"] = test_name
-    old_name = connection.settings_dict["NAME"]
-    try:
-        connection.creation.create_test_db(
-            verbosity=0, autoclobber=True, keepdb=False, serialize=False
-        )
-        try:
-            run()
-        finally:
-            connection.creation.destroy_test_db(old_name, verbosity=0, keepdb=False)
-    finally:
-        teardown_test_environment()
-        if scratch is not None:
-            shutil.rmtree(scratch, ignore_errors=True)
+    run_with_scratch_database(run)
 
 
 if __name__ == "__main__":

@@ -20,9 +20,7 @@ errors do (an import that reports errors, an exception).
 import datetime
 import gc
 import os
-import shutil
 import sys
-import tempfile
 import time
 import tracemalloc
 from pathlib import Path
@@ -35,9 +33,8 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.conf import settings  # noqa: E402
+from _scratch_database import run_with_scratch_database  # noqa: E402
 from django.db import connection  # noqa: E402
-from django.test.utils import setup_test_environment, teardown_test_environment  # noqa: E402
 
 ROUNDS = 3  # best of, for each timing
 TARGET_VS_BULK_CREATE = 3.0  # import time / bulk_create time, at most
@@ -95,7 +92,6 @@ def csv_bytes(records: list[dict]) -> bytes:
 def clear() -> None:
     """Empty the trainee tables, without the history's per-row "deleted" records a delete()
     would write."""
-    from django.db import connection
 
     from trainees.models import Trainee
 
@@ -201,27 +197,7 @@ def run() -> None:
 
 
 def main() -> None:
-    setup_test_environment()
-    scratch = None
-    if connection.vendor == "sqlite":
-        # Not the test settings' var/test.sqlite3, which a test run may be using right now.
-        scratch = tempfile.mkdtemp(prefix="cecopam-bench-")
-        test_name = str(Path(scratch) / "bench.sqlite3")
-        settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = test_name
-        connection.settings_dict.setdefault("TEST", {})["NAME"] = test_name
-    old_name = connection.settings_dict["NAME"]
-    try:
-        connection.creation.create_test_db(
-            verbosity=0, autoclobber=True, keepdb=False, serialize=False
-        )
-        try:
-            run()
-        finally:
-            connection.creation.destroy_test_db(old_name, verbosity=0, keepdb=False)
-    finally:
-        teardown_test_environment()
-        if scratch is not None:
-            shutil.rmtree(scratch, ignore_errors=True)
+    run_with_scratch_database(run)
 
 
 if __name__ == "__main__":
