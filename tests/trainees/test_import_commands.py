@@ -77,6 +77,12 @@ def test_verbose_lists_creates_and_updates(trainee_file):
     assert "row 2:" not in out
 
 
+def test_verbose_lists_the_rows_it_imported(trainee_file):
+    out, _err = run("import_trainees", str(trainee_file), verbosity=2)
+    assert "row 2: create Ana Pérez (MX · SEDENA · A-001)" in out
+    assert Trainee.objects.count() == 2
+
+
 def test_a_bad_file_prints_every_error_and_fails(tmp_path):
     path = tmp_path / "bad.csv"
     path.write_text(

@@ -300,6 +300,13 @@ def test_history_records_who_imported(institutions, administrator):
     assert records.count() == 2
     assert {(r.history_type, r.history_user_id) for r in records} == {("+", administrator.pk)}
     assert all("lista.csv" in r.history_change_reason for r in records)
+    # Each record is the trainee as written, dated at the import.
+    for record in records:
+        trainee = Trainee.objects.get(pk=record.id)
+        assert record.service_number == trainee.service_number
+        assert record.search_text == trainee.search_text and record.search_text
+        assert record.institution_id == trainee.institution_id
+        assert abs(record.history_date - trainee.created_at) < datetime.timedelta(minutes=1)
 
 
 def test_a_column_left_out_keeps_the_current_values(institutions):

@@ -16,7 +16,7 @@ from trainees.imports.lookups import CellLookups
 from trainees.imports.preview import ImportPreview, ImportProblem
 from trainees.imports.reading import MAX_ROWS, FileProblem, spreadsheet_rows
 from trainees.imports.sex_codes import SexCodes
-from trainees.imports.validation import Outcome, RowValidator
+from trainees.imports.validation import Outcome, RowValidator, trainee_key
 from trainees.imports.writing import TraineeWriter
 from trainees.models import Trainee
 
@@ -25,19 +25,20 @@ EXISTING_CHUNK = 2_000
 
 def import_preview(*, data: bytes, filename: str) -> ImportPreview:
     """What importing this CSV or XLSX file would do; reads the database, writes nothing."""
-    return TraineeImport(data=data, filename=filename).run(user=None, write=False)
+    return TraineeImport(data=data, filename=filename).run(user=None, write=False, listed=True)
 
 
-def import_commit(*, data: bytes, filename: str, user) -> ImportPreview:
+def import_commit(*, data: bytes, filename: str, user, list_rows: bool = False) -> ImportPreview:
     """Import the file if it has no error at all, in one transaction; else write nothing.
 
     Trainees are created and updated in batches with their history records, attributed to
     ``user`` with the file's name as the change reason. Returns the preview it applied (its
     ``committed`` is True), or the preview with the errors that stopped it. Validation and
     writing run as one streaming pass inside the transaction: a row error anywhere rolls back
-    whatever was already written, so memory never holds the whole file's trainees.
+    whatever was already written, so memory never holds the whole file's trainees. The valid
+    rows are counted; ``list_rows`` lists them too, as a preview does.
     """
-    return TraineeImport(data=data, filename=filename).run(user=user, write=True)
+    return TraineeImport(data=data, filename=filename).run(user=user, write=True, listed=list_rows)
 
 
 class _RollBack(Exception):
@@ -51,12 +52,13 @@ class TraineeImport:
         self.header: FileHeader | None = None
         self.lookups: CellLookups | None = None
         self.duplicates: dict[int, int] = {}  # row -> the earlier row with the same key
-        self.existing: dict[tuple[str, int, str], Trainee] = {}
+        self.existing: dict[str, Trainee] = {}
+        self.institution_ids: set[int] = set()
         self.sex_codes = SexCodes(COLUMNS_BY_FIELD["sex"])
 
     # ---------------------------------------------------------------- running
-    def run(self, *, user, write: bool) -> ImportPreview:
-        preview = ImportPreview(filename=self.filename)
+    def run(self, *, user, write: bool, listed: bool) -> ImportPreview:
+        preview = ImportPreview(filename=self.filename, listed=listed)
         try:
             if not write:
                 self._check(preview, writer=None)
@@ -82,7 +84,7 @@ class TraineeImport:
                 else:
                     preview.committed = True
         except FileProblem as problem:
-            preview = ImportPreview(filename=self.filename)
+            preview = ImportPreview(filename=self.filename, listed=listed)
             for message in problem.messages:
                 preview.add_error(ImportProblem(message))
             return preview
@@ -98,10 +100,10 @@ class TraineeImport:
         return spreadsheet_rows(self.data, self.filename)
 
     # ---------------------------------------------------------------- first pass: the keys
-    def _first_pass(self, preview: ImportPreview) -> KeysView[tuple[str, int, str]]:
+    def _first_pass(self, preview: ImportPreview) -> KeysView[str]:
         """Read the header, count the rows, note repeated keys and how sex is written; return
         every key of the file."""
-        first_row_of_key: dict[tuple[str, int, str], int] = {}
+        first_row_of_key: dict[str, int] = {}
         with closing(self._rows()) as rows:
             first = next(rows, None)
             if first is None:
@@ -129,7 +131,7 @@ class TraineeImport:
             )
         return first_row_of_key.keys()
 
-    def _key(self, cells) -> tuple[str, int, str] | None:
+    def _key(self, cells) -> str | None:
         try:
             nationality = self.lookups.nationality(self.header.text(cells, "nationality"))
             institution = self.lookups.institution(
@@ -140,9 +142,10 @@ class TraineeImport:
         service_number = unneutralised(self.header.text(cells, "service_number"))
         if not service_number:
             return None
-        return nationality, institution.pk, service_number
+        self.institution_ids.add(institution.pk)
+        return trainee_key(nationality, institution.pk, service_number)
 
-    def _fetch_existing(self, keys: KeysView[tuple[str, int, str]]) -> None:
+    def _fetch_existing(self, keys: KeysView[str]) -> None:
         """Load the trainees the file's rows match.
 
         One query streams the keys of the trainees of the file's institutions (a few columns
@@ -152,14 +155,16 @@ class TraineeImport:
         if not keys:
             return
         candidates = (
-            Trainee.objects.filter(institution_id__in={key[1] for key in keys})
+            Trainee.objects.filter(institution_id__in=self.institution_ids)
             .values_list("pk", "nationality", "institution_id", "service_number")
             .iterator(chunk_size=EXISTING_CHUNK)
         )
-        matches = [pk for pk, *key in candidates if tuple(key) in keys]
+        matches = [pk for pk, *key in candidates if trainee_key(*key) in keys]
         if matches:
             for trainee in Trainee.objects.filter(pk__in=matches):
-                key = (trainee.nationality.code, trainee.institution_id, trainee.service_number)
+                key = trainee_key(
+                    trainee.nationality.code, trainee.institution_id, trainee.service_number
+                )
                 self.existing[key] = trainee
 
     # ---------------------------------------------------------------- second pass: the rows

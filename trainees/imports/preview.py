@@ -56,18 +56,25 @@ class ImportRows(Sequence[ImportRowSummary]):
     """Row summaries, read like a list and stored compactly.
 
     A preview lists every row of the file; kept as one object per row, that list would be most
-    of an import's memory. Here a row costs an array slot and one string.
+    of an import's memory. Here a row costs an array slot and one string. Not ``listed``, the
+    rows are only counted: a commit reports counts, and its memory then stays flat however
+    long the file.
     """
 
     SEPARATOR = "\x1f"  # the ASCII unit separator, which no one types into a spreadsheet
 
-    def __init__(self) -> None:
+    def __init__(self, *, listed: bool = True) -> None:
+        self.listed = listed
+        self._count = 0
         self._rows = array("I")
         self._texts: list[str] = []
         self._changes: list[tuple[str, ...]] = []
         self._shared_changes: dict[tuple[str, ...], tuple[str, ...]] = {}
 
     def append(self, summary: ImportRowSummary) -> None:
+        self._count += 1
+        if not self.listed:
+            return
         self._rows.append(summary.row)
         parts = (summary.name, summary.nationality, summary.institution, summary.service_number)
         self._texts.append(self.SEPARATOR.join(p.replace(self.SEPARATOR, " ") for p in parts))
@@ -77,7 +84,10 @@ class ImportRows(Sequence[ImportRowSummary]):
             self._changes.append(self._shared_changes.setdefault(changes, changes))
 
     def __len__(self) -> int:
-        return len(self._rows)
+        return self._count
+
+    def __bool__(self) -> bool:
+        return self._count > 0
 
     @overload
     def __getitem__(self, index: int) -> ImportRowSummary: ...
@@ -86,6 +96,8 @@ class ImportRows(Sequence[ImportRowSummary]):
     def __getitem__(self, index: slice) -> list[ImportRowSummary]: ...
 
     def __getitem__(self, index):
+        if not self.listed:
+            raise TypeError("these rows were counted, not listed")
         if isinstance(index, slice):
             return [self[i] for i in range(*index.indices(len(self)))]
         if index < 0:
@@ -107,15 +119,21 @@ class ImportRows(Sequence[ImportRowSummary]):
 @dataclass
 class ImportPreview:
     filename: str
+    listed: bool = True  # False: valid rows are counted, not listed
     row_count: int = 0
     errors: list[ImportProblem] = field(default_factory=list)
-    to_create: ImportRows = field(default_factory=ImportRows)
-    to_update: ImportRows = field(default_factory=ImportRows)
-    unchanged: ImportRows = field(default_factory=ImportRows)
+    to_create: ImportRows = field(init=False)
+    to_update: ImportRows = field(init=False)
+    unchanged: ImportRows = field(init=False)
     # Errors past MAX_LISTED_ERRORS are counted here instead of listed: the first ones tell
     # what to fix.
     errors_not_listed: int = 0
     committed: bool = False
+
+    def __post_init__(self) -> None:
+        self.to_create = ImportRows(listed=self.listed)
+        self.to_update = ImportRows(listed=self.listed)
+        self.unchanged = ImportRows(listed=self.listed)
 
     @property
     def ok(self) -> bool:

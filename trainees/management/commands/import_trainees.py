@@ -45,7 +45,9 @@ class Command(BaseCommand):
         if options["dry_run"]:
             preview = import_preview(data=data, filename=path.name)
         else:
-            preview = import_commit(data=data, filename=path.name, user=user)
+            preview = import_commit(
+                data=data, filename=path.name, user=user, list_rows=options["verbosity"] >= 2
+            )
         self.report(preview, verbosity=options["verbosity"], dry_run=options["dry_run"])
         if not preview.ok:
             raise CommandError(
