@@ -84,6 +84,8 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False  # one style: @transaction.atomic per service
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # Django's backend, with the parameter limit of the SQLite it runs on (cecopam/db/).
+    DATABASES["default"]["ENGINE"] = "cecopam.db.sqlite3"
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         # WAL lets the web server and the Celery worker read while the other writes.

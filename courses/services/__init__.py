@@ -1,0 +1,30 @@
+"""Every write of the courses app. Each service is atomic and raises ValidationError with a
+message a person can act on."""
+
+from courses.services.catalogue import course_components_check, course_create, course_save
+from courses.services.enrolment import (
+    EnrolmentRefused,
+    enrolment_create,
+    enrolment_create_many,
+    enrolment_withdraw,
+)
+from courses.services.grids import attendance_save, gradebook_save
+from courses.services.results import session_finalise, session_results_reopen
+from courses.services.sessions import session_create, session_save, session_transition
+
+__all__ = [
+    "EnrolmentRefused",
+    "attendance_save",
+    "course_components_check",
+    "course_create",
+    "course_save",
+    "enrolment_create",
+    "enrolment_create_many",
+    "enrolment_withdraw",
+    "gradebook_save",
+    "session_create",
+    "session_finalise",
+    "session_results_reopen",
+    "session_save",
+    "session_transition",
+]

@@ -1,0 +1,3 @@
+"""URLs of the enrolment pages."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""URLs of the grids pages."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""URLs of the sessions pages."""
+
+urlpatterns: list = []
