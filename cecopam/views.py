@@ -10,7 +10,9 @@ from django.views.generic import TemplateView
 
 from cecopam.roles import Role, RoleRequiredMixin, user_role
 from cecopam.selectors import broker_is_up, dashboard_summary, database_is_up
-from trainees.selectors import clearance_rows, trainee_get_for_user_account
+from courses.selectors import session_list_for_user
+from trainees.record_sections import record_sections
+from trainees.selectors import Visibility, clearance_rows, trainee_get_for_user_account
 
 ROLE_HOMES = {
     Role.ADMINISTRATOR: "dashboard",
@@ -43,6 +45,10 @@ class InstructorHomeView(RoleRequiredMixin, TemplateView):
     allowed_roles = (Role.INSTRUCTOR,)
     template_name = "cecopam/instructor_home.html"
 
+    def get_context_data(self, **kwargs):
+        sessions = session_list_for_user(user=self.request.user).exclude(status="cancelled")
+        return super().get_context_data(**kwargs, sessions=sessions)
+
 
 class PortalView(RoleRequiredMixin, TemplateView):
     allowed_roles = (Role.TRAINEE,)
@@ -51,7 +57,12 @@ class PortalView(RoleRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         trainee = trainee_get_for_user_account(user=self.request.user)
         rows = clearance_rows(trainee) if trainee else []
-        return super().get_context_data(**kwargs, trainee=trainee, clearance_rows=rows)
+        sections = (
+            record_sections(trainee=trainee, visibility=Visibility.OWN) if trainee else []
+        )
+        return super().get_context_data(
+            **kwargs, trainee=trainee, clearance_rows=rows, record_sections=sections
+        )
 
 
 class SignInView(auth_views.LoginView):

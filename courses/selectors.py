@@ -7,11 +7,22 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Count,
+    ExpressionWrapper,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
-from cecopam.roles import Role, user_role
+from cecopam.roles import Role, access_require_role, user_role
 from courses.models import (
     AssessmentComponent,
     Attendance,
@@ -67,6 +78,45 @@ def prerequisites_missing(
     return [c for c in required if c.pk not in passed]
 
 
+def nomination_candidates(
+    *, session: CourseSession, trainees: QuerySet[Trainee]
+) -> QuerySet[Trainee]:
+    """Trainees to nominate to ``session``, each with their current enrolment status in it (or
+    None) and whether they lack a prerequisite course; a fixed number of queries per page."""
+    required = list(session.course.prerequisites.values_list("pk", flat=True))
+    current = Enrolment.objects.filter(session=session, trainee=OuterRef("pk"))
+    trainees = trainees.select_related("institution").annotate(
+        enrolment_status=Subquery(current.values("status")[:1])
+    )
+    if not required:
+        return trainees.annotate(lacks_prerequisites=Value(False))
+    passed = (
+        Enrolment.objects.filter(
+            trainee=OuterRef("pk"),
+            status=Enrolment.Status.PASSED,
+            session__course__in=required,
+        )
+        .order_by()
+        .values("trainee")
+        .annotate(courses=Count("session__course", distinct=True))
+        .values("courses")
+    )
+    return trainees.annotate(
+        lacks_prerequisites=ExpressionWrapper(
+            Coalesce(Subquery(passed), 0) < len(required), output_field=BooleanField()
+        )
+    )
+
+
+def enrolment_get_for_user(*, user, pk: int) -> Enrolment:
+    """An enrolment, for an administrator (403 for everyone else)."""
+    access_require_role(user, Role.ADMINISTRATOR)
+    enrolment = Enrolment.objects.select_related("session", "trainee").filter(pk=pk).first()
+    if enrolment is None:
+        raise Http404
+    return enrolment
+
+
 # ------------------------------------------------------------------ sessions
 def _sessions() -> QuerySet[CourseSession]:
     return CourseSession.objects.select_related("course").annotate(
@@ -110,6 +160,7 @@ def session_get_for_user(*, user, pk: int) -> CourseSession:
         raise PermissionDenied
     sessions = _sessions().prefetch_related(
         "instructors",
+        "course__prerequisites",
         Prefetch(
             "course__components", queryset=AssessmentComponent.objects.order_by("order", "pk")
         ),
@@ -206,3 +257,103 @@ def training_history(*, trainee: Trainee) -> QuerySet[Enrolment]:
 
 def today() -> datetime.date:
     return timezone.localdate()
+
+
+# ---- results preview
+# This section's own import, kept here so that the sections above stay as they were written.
+from courses.results import Result, result_compute  # noqa: E402
+
+
+@dataclass
+class ResultPreview:
+    """A seated trainee's result as finalising computes it: from the scores and attendance
+    recorded so far, with the scores still missing and the critical components failed."""
+
+    enrolment: Enrolment
+    result: Result
+    days_present: int
+    missing: list[AssessmentComponent]
+    failed_critical: list[AssessmentComponent]
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing
+
+
+def results_preview(*, session: CourseSession) -> list[ResultPreview]:
+    """Each trainee with a seat (or, once final, a result) and the result the course's rules
+    give them, by courses.results.result_compute. Three queries whatever the number of
+    trainees, given a session from session_get_for_user (its components prefetched)."""
+    course = session.course
+    components = list(course.components.all())
+    rules = [
+        ComponentRule(c.pk, c.weight, c.max_score, c.pass_mark, c.critical) for c in components
+    ]
+    enrolments = list(
+        _seated_or_resulted(session).annotate(
+            days_present=Count("attendance", filter=Q(attendance__status=Attendance.Status.PRESENT))
+        )
+    )
+    values: dict[int, dict[int, Decimal]] = {e.pk: {} for e in enrolments}
+    recorded = Score.objects.filter(enrolment__in=enrolments, value__isnull=False).values_list(
+        "enrolment_id", "component_id", "value"
+    )
+    for enrolment_id, component_id, value in recorded:
+        values[enrolment_id][component_id] = value
+    days_total = len(session.days)
+    previews = []
+    for enrolment in enrolments:
+        scores = values[enrolment.pk]
+        result = result_compute(
+            pass_mark=course.pass_mark,
+            min_attendance_percent=course.min_attendance_percent,
+            components=rules,
+            scores=scores,
+            days_present=enrolment.days_present,
+            days_total=days_total,
+        )
+        previews.append(
+            ResultPreview(
+                enrolment=enrolment,
+                result=result,
+                days_present=enrolment.days_present,
+                missing=[c for c in components if c.pk not in scores],
+                failed_critical=[c for c in components if c.pk in result.failed_critical],
+            )
+        )
+    return previews
+
+
+@dataclass
+class ResultsAudit:
+    """Who finalised a session's results and when, who last saved its gradebook, and every
+    reopening of its results (latest first)."""
+
+    finalised_at: datetime.datetime | None
+    finalised_by: object | None
+    gradebook_saved_at: datetime.datetime | None
+    gradebook_saved_by: object | None
+    reopenings: list = field(default_factory=list)
+
+
+def results_audit(*, session: CourseSession) -> ResultsAudit:
+    """Two queries: the session's finaliser and last gradebook saver, then the reopenings."""
+    current = (
+        CourseSession.objects.select_related("results_finalised_by", "gradebook_saved_by")
+        .only(
+            "results_finalised_at",
+            "results_finalised_by",
+            "gradebook_saved_at",
+            "gradebook_saved_by",
+        )
+        .get(pk=session.pk)
+    )
+    return ResultsAudit(
+        finalised_at=current.results_finalised_at,
+        finalised_by=current.results_finalised_by,
+        gradebook_saved_at=current.gradebook_saved_at,
+        gradebook_saved_by=current.gradebook_saved_by,
+        reopenings=list(
+            session.reopenings.select_related("reopened_by").order_by("-created_at", "-pk")
+        ),
+    )

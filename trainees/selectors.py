@@ -157,7 +157,8 @@ class Visibility(StrEnum):
 
 def trainee_get_for_user(*, user, pk: int) -> tuple[Trainee, Visibility]:
     """The trainee ``pk`` and how much of it ``user`` may see; 404 for another trainee's record
-    (a trainee must not learn whom the centre holds), 403 for users without a role."""
+    (a trainee must not learn whom the centre holds) and for an instructor's look at a trainee
+    of no session of theirs, 403 for users without a role."""
     role = user_role(user)
     if role is None:
         raise PermissionDenied
@@ -165,9 +166,10 @@ def trainee_get_for_user(*, user, pk: int) -> tuple[Trainee, Visibility]:
     if role is Role.TRAINEE:
         queryset = queryset.filter(user=user)
     elif role is Role.INSTRUCTOR:
-        # Instructors see the card of a trainee; the courses work narrows this to the trainees
-        # of their own sessions.
-        return _get_or_404(queryset, pk), Visibility.BASIC
+        # Instructors see the card of a trainee enrolled in one of their sessions. (The lookup
+        # names the courses app's relation by string: trainees imports no other app.)
+        taught = queryset.filter(enrolments__session__instructors=user).distinct()
+        return _get_or_404(taught, pk), Visibility.BASIC
     queryset = queryset.prefetch_related(
         Prefetch("clearances", queryset=Clearance.objects.order_by("kind", "-issued_on")),
         Prefetch("languages", queryset=LanguageSkill.objects.order_by("language")),

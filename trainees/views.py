@@ -21,6 +21,7 @@ from trainees.forms import (
     TraineeForm,
 )
 from trainees.imports import import_commit, import_preview
+from trainees.record_sections import record_sections
 from trainees.selectors import (
     Visibility,
     clearance_rows,
@@ -61,7 +62,11 @@ class TraineeDetailView(RoleRequiredMixin, View):
 
     def get(self, request, pk):
         trainee, visibility = trainee_get_for_user(user=request.user, pk=pk)
-        context = {"trainee": trainee, "visibility": visibility}
+        context = {
+            "trainee": trainee,
+            "visibility": visibility,
+            "record_sections": record_sections(trainee=trainee, visibility=visibility),
+        }
         if visibility != Visibility.BASIC:
             context["clearance_rows"] = clearance_rows(trainee)
         if visibility == Visibility.FULL:

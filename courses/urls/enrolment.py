@@ -1,3 +1,14 @@
 """URLs of the enrolment pages."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from courses.views.enrolment import EnrolmentWithdrawView, SessionEnrolView
+
+urlpatterns = [
+    path("sessions/<int:pk>/enrol/", SessionEnrolView.as_view(), name="session-enrol"),
+    path(
+        "enrolments/<int:pk>/withdraw/",
+        EnrolmentWithdrawView.as_view(),
+        name="enrolment-withdraw",
+    ),
+]

@@ -34,5 +34,6 @@ def test_portal_queries_do_not_grow_with_trainees(client, trainee_user):
     url = reverse("portal")
     few = queries_for(client, url)
     demo_seed()
-    # session, user, groups (role), the trainee with its institution, clearances, languages
-    assert queries_for(client, url) == few == 6
+    # session, user, groups (role), the trainee with its institution, clearances, languages,
+    # the training history with its sessions and courses
+    assert queries_for(client, url) == few == 7

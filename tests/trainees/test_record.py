@@ -3,6 +3,8 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from courses.services import enrolment_create
+from tests.courses.helpers import a_session
 from tests.trainees.helpers import a_trainee
 from trainees.models import Clearance, Trainee
 from trainees.services import clearance_create, institution_get_or_create
@@ -56,11 +58,39 @@ def test_trainee_sees_own_record_without_the_administrators_only_data(client, tr
         assert private not in text
 
 
-def test_instructor_sees_only_name_rank_institution_and_nationality(client, instructor, record):
+@pytest.fixture
+def taught(record, instructor, administrator):
+    """The record's trainee is enrolled in a session that ``instructor`` teaches."""
+    session = a_session(status="open", instructors=[instructor])
+    enrolment_create(session=session, trainee=record, by=administrator)
+    return session
+
+
+def test_instructor_sees_only_name_rank_institution_and_nationality(
+    client, instructor, record, taught
+):
     text = page(client, instructor, record).text
     assert record.full_name in text and record.rank in text and "México" in text
     for private in ("G12345678", "Hipertensión", "Pasaporte", record.service_number, "1990"):
         assert private not in text
+    assert "Historial de capacitación" not in text
+
+
+def test_an_instructor_cannot_open_a_trainee_of_no_session_of_theirs(
+    client, other_instructor, record, taught
+):
+    assert page(client, other_instructor, record).status_code == 404
+
+
+def test_administrator_and_trainee_see_the_training_history(
+    client, administrator, trainee_user, record, taught
+):
+    for user in (administrator, trainee_user):
+        text = page(client, user, record).text
+        assert "Historial de capacitación" in text
+        assert taught.code in text and "Uso de la fuerza" in text and "Confirmado" in text
+    client.force_login(trainee_user)
+    assert taught.code in client.get(reverse("portal")).text
 
 
 def test_another_trainees_record_does_not_exist_for_a_trainee(client, other_trainee_user, record):
