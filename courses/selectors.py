@@ -8,9 +8,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import (
-    BooleanField,
     Count,
-    ExpressionWrapper,
     OuterRef,
     Prefetch,
     Q,
@@ -19,6 +17,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
+from django.db.models.lookups import LessThan
 from django.http import Http404
 from django.utils import timezone
 
@@ -102,9 +101,7 @@ def nomination_candidates(
         .values("courses")
     )
     return trainees.annotate(
-        lacks_prerequisites=ExpressionWrapper(
-            Coalesce(Subquery(passed), 0) < len(required), output_field=BooleanField()
-        )
+        lacks_prerequisites=LessThan(Coalesce(Subquery(passed), 0), len(required))
     )
 
 
@@ -282,7 +279,7 @@ class ResultPreview:
 
 def results_preview(*, session: CourseSession) -> list[ResultPreview]:
     """Each trainee with a seat (or, once final, a result) and the result the course's rules
-    give them, by courses.results.result_compute. Three queries whatever the number of
+    give them, by courses.results.result_compute. Two queries whatever the number of
     trainees, given a session from session_get_for_user (its components prefetched)."""
     course = session.course
     components = list(course.components.all())

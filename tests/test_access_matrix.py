@@ -52,6 +52,42 @@ def trainee_record(request) -> dict:
     return {"pk": request.getfixturevalue("trainee_user").trainee.pk}
 
 
+def taught_session(request):
+    """A session in progress taught by "instructor" (not by "other_instructor"), with the
+    trainee enrolled."""
+    from courses.services import enrolment_create, session_transition
+    from tests.courses.helpers import a_session
+
+    session = a_session(status="open", instructors=[request.getfixturevalue("instructor")])
+    enrolment_create(
+        session=session,
+        trainee=request.getfixturevalue("trainee_user").trainee,
+        by=request.getfixturevalue("administrator"),
+    )
+    return session_transition(session=session, to="in_progress")
+
+
+def session_kwargs(request) -> dict:
+    return {"pk": taught_session(request).pk}
+
+
+def course_kwargs(request) -> dict:
+    return {"pk": taught_session(request).course_id}
+
+
+def enrolment_kwargs(request) -> dict:
+    return {"pk": taught_session(request).enrolments.get().pk}
+
+
+def trainee_in_taught_session(request) -> dict:
+    taught_session(request)
+    return trainee_record(request)
+
+
+# A session's pages: its administrators and instructors; another instructor must not learn
+# that it exists (404); trainees never (403).
+SESSION_PAGE = row(403, anonymous=LOGIN, instructor=200, other_instructor=404, administrator=200)
+
 # url name -> (kwargs for reverse, or a function of the test's request giving them;
 #              expected per role)
 MATRIX: dict[str, tuple[dict, dict]] = {
@@ -81,10 +117,11 @@ MATRIX: dict[str, tuple[dict, dict]] = {
     "trainees:list": ({}, only("administrator")),
     "trainees:create": ({}, only("administrator")),
     # A trainee sees their own record; another trainee's does not exist for them (404);
-    # an instructor sees the card (name, rank, institution, nationality).
+    # an instructor of the trainee's session sees the card (name, rank, institution,
+    # nationality), another instructor does not learn of the trainee (404).
     "trainees:detail": (
-        trainee_record,
-        row(200, anonymous=LOGIN, other_trainee=404),
+        trainee_in_taught_session,
+        row(200, anonymous=LOGIN, other_trainee=404, other_instructor=404),
     ),
     "trainees:edit": (trainee_record, only("administrator")),
     "trainees:contact": ({}, only(["trainee", "other_trainee"])),
@@ -92,6 +129,26 @@ MATRIX: dict[str, tuple[dict, dict]] = {
     "trainees:import-template": ({}, only("administrator")),
     "trainees:export-csv": ({}, only("administrator")),
     "trainees:export-xlsx": ({}, only("administrator")),
+    "courses:course-list": ({}, only("administrator")),
+    "courses:course-create": ({}, only("administrator")),
+    "courses:course-detail": (course_kwargs, only("administrator")),
+    "courses:course-edit": (course_kwargs, only("administrator")),
+    "courses:session-list": ({}, only(["administrator", "instructor", "other_instructor"])),
+    "courses:session-calendar": ({}, only(["administrator", "instructor", "other_instructor"])),
+    "courses:session-create": ({}, only("administrator")),
+    "courses:session-detail": (session_kwargs, SESSION_PAGE),
+    "courses:session-edit": (session_kwargs, only("administrator")),
+    # A status change is a POST; tests/courses/test_access.py posts it.
+    "courses:session-transition": (
+        session_kwargs,
+        only(["administrator", "instructor", "other_instructor"], allowed=405),
+    ),
+    "courses:session-enrol": (session_kwargs, only("administrator")),
+    "courses:enrolment-withdraw": (enrolment_kwargs, only("administrator", allowed=405)),
+    "courses:session-attendance": (session_kwargs, SESSION_PAGE),
+    "courses:session-gradebook": (session_kwargs, SESSION_PAGE),
+    "courses:session-finalise": (session_kwargs, SESSION_PAGE),
+    "courses:session-reopen": (session_kwargs, only("administrator")),
     "set_language": ({}, row(Redirect("home"))),  # a GET changes nothing; the switch is a POST
     # Django's admin site (the back office): its own sign-in, open to training administrators
     # by role (cecopam.admin_site), whatever is_staff says.
@@ -104,6 +161,11 @@ MATRIX: dict[str, tuple[dict, dict]] = {
     "admin:axes_accessattempt_add": ({}, row(ADMIN_LOGIN, administrator=403)),
     "admin:axes_accessfailurelog_add": ({}, row(ADMIN_LOGIN, administrator=403)),
     "admin:axes_accesslog_add": ({}, row(ADMIN_LOGIN, administrator=403)),
+    # Courses, sessions and enrolments are written through the pages, whose services keep
+    # their rules (weights, seats, the waitlist); the back office only reads them.
+    "admin:courses_course_add": ({}, row(ADMIN_LOGIN, administrator=403)),
+    "admin:courses_coursesession_add": ({}, row(ADMIN_LOGIN, administrator=403)),
+    "admin:courses_enrolment_add": ({}, row(ADMIN_LOGIN, administrator=403)),
 }
 
 

@@ -74,7 +74,9 @@ def a_session(course=None, code: str = "UOF-2026-01", *, status: str = "planned"
     return session
 
 
-def seated(session: CourseSession, count: int, *, by=None, start: int = 0):
+def seated(session: CourseSession, count: int, *, by=None, start: int = 0, override_reason=""):
     """``count`` new trainees enrolled in ``session`` (confirmed if it is open)."""
     trainees = [a_trainee(n) for n in range(start, start + count)]
-    return enrolment_create_many(session=session, trainees=trainees, by=by)
+    return enrolment_create_many(
+        session=session, trainees=trainees, by=by, override_reason=override_reason
+    )
