@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cecopam.roles import Role
 from cecopam.services import user_assign_role
+from courses.demo import demo_training_seed
 from trainees.models import Clearance, Institution, LanguageSkill, Trainee
 from trainees.services import (
     clearance_create,
@@ -265,22 +266,38 @@ class SeedReport:
     users_created: int = 0
     institutions_created: int = 0
     trainees_created: int = 0
+    courses_created: int = 0
+    sessions_created: int = 0
+    enrolments_created: int = 0
 
     @property
     def changed(self) -> bool:
-        return any((self.users_created, self.institutions_created, self.trainees_created))
+        return any(
+            (
+                self.users_created,
+                self.institutions_created,
+                self.trainees_created,
+                self.courses_created,
+                self.sessions_created,
+                self.enrolments_created,
+            )
+        )
 
 
 @transaction.atomic
 def demo_seed() -> SeedReport:
-    """Create the demo centre: staff accounts, institutions and about 60 trainees.
+    """Create the demo centre: staff accounts, institutions, about 60 trainees, and their
+    training (courses.demo: the catalogue, and sessions from last year to the coming months).
 
     Idempotent: what exists already (looked up by username, institution name and country, or
-    nationality + institution + service number) is left exactly as it is.
+    nationality + institution + service number; courses by code) is left exactly as it is,
+    and the sessions are scheduled once.
     """
     report = SeedReport()
-    for username, given, surnames, role in STAFF:
-        _demo_user(report, username, given, surnames, role)
+    staff = {
+        username: _demo_user(report, username, given, surnames, role)
+        for username, given, surnames, role in STAFF
+    }
 
     rng = random.Random(2026)  # noqa: S311 - demo data, not security
     index = 0
@@ -335,6 +352,18 @@ def demo_seed() -> SeedReport:
             )
             report.trainees_created += 1
             _demo_languages_and_clearances(trainee)
+
+    training = demo_training_seed(
+        by=staff["admin"],
+        instructors={name: user for name, user in staff.items() if name.startswith("instructor")},
+        logins={
+            login: Trainee.objects.filter(user__username=login).first()
+            for login in TRAINEE_LOGINS.values()
+        },
+    )
+    report.courses_created = training.courses_created
+    report.sessions_created = training.sessions_created
+    report.enrolments_created = training.enrolments_created
     return report
 
 

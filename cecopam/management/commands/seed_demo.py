@@ -13,12 +13,16 @@ class Command(BaseCommand):
             self.stdout.write(
                 _(
                     "Demo data loaded: %(users)d accounts, %(institutions)d institutions, "
-                    "%(trainees)d trainees."
+                    "%(trainees)d trainees, %(courses)d courses, %(sessions)d sessions, "
+                    "%(enrolments)d enrolments."
                 )
                 % {
                     "users": report.users_created,
                     "institutions": report.institutions_created,
                     "trainees": report.trainees_created,
+                    "courses": report.courses_created,
+                    "sessions": report.sessions_created,
+                    "enrolments": report.enrolments_created,
                 }
             )
         else:
