@@ -58,10 +58,11 @@ def result_compute(
     )
     # Compared in whole numbers, so that 9 days of 10 meets 90 % exactly.
     attendance_short = days_present * 100 < min_attendance_percent * days_total
+    # A session without a day to attend is missed by no one: 100 %, as the rule above says.
     attendance = (
         (Decimal(days_present * 100) / days_total).quantize(CENT, rounding=ROUND_HALF_UP)
         if days_total
-        else Decimal(0)
+        else Decimal(100).quantize(CENT)
     )
     total_short = total < pass_mark
     return Result(

@@ -14,7 +14,11 @@ from courses.models import AssessmentComponent, Course
 
 def course_components_check(*, course: Course) -> None:
     """Refuse a course whose components' weights do not add up to 100."""
-    weights = [c.weight for c in course.components.all()]
+    # From the table, not course.components.all(): a course loaded for its edit page has its
+    # components prefetched, and those are the weights from before the save.
+    weights = list(
+        AssessmentComponent.objects.filter(course=course).values_list("weight", flat=True)
+    )
     total = sum(weights, Decimal(0))
     if not weights:
         raise ValidationError(_("A course needs at least one assessment component."))

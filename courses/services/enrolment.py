@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cecopam.roles import user_is_administrator
 from courses.models import CourseSession, Enrolment
 from courses.selectors import prerequisites_missing
 from courses.services.seats import seats_free, waitlist_promote
@@ -25,7 +26,7 @@ class EnrolmentRefused:
     message: str
 
 
-def _refusal(session: CourseSession, trainee: Trainee, override_reason: str) -> str | None:
+def _refusal(session: CourseSession, trainee: Trainee, *, by, override_reason: str) -> str | None:
     """Why this trainee cannot be enrolled in this session, or None."""
     current = next((e for e in trainee.enrolments.all() if e.session_id == session.pk), None)
     if current is not None and current.status in Enrolment.ACTIVE:
@@ -53,6 +54,10 @@ def _refusal(session: CourseSession, trainee: Trainee, override_reason: str) -> 
             "lacks the prerequisite %(courses)s (a valid certificate or a passed session). "
             "An administrator can waive it, giving the reason."
         ) % {"courses": ", ".join(course.code for course in missing)}
+    if missing and not user_is_administrator(by):
+        return _("lacks the prerequisite %(courses)s, and only an administrator can waive it.") % {
+            "courses": ", ".join(course.code for course in missing)
+        }
     return None
 
 
@@ -63,20 +68,22 @@ def _enrol(
         status = Status.NOMINATED
     else:
         status = Status.CONFIRMED if seats_free(session=session) else Status.WAITLISTED
-    enrolment, _created = Enrolment.objects.update_or_create(
-        trainee=trainee,
-        session=session,
-        defaults={
-            "status": status,
-            "nominated_by": by,
-            "requested_at": timezone.now(),
-            "prerequisite_override_by": by if waived else None,
-            "prerequisite_override_reason": override_reason.strip() if waived else "",
-            "total": None,
-            "attendance_percent": None,
-            "failed_critical": False,
-        },
-    )
+    # A withdrawn trainee who comes back keeps their row (one per trainee and session) and
+    # goes to the end of the queue.
+    enrolment = next(
+        (e for e in trainee.enrolments.all() if e.session_id == session.pk), None
+    ) or Enrolment(trainee=trainee, session=session)
+    enrolment.status = status
+    enrolment.nominated_by = by
+    enrolment.requested_at = timezone.now()
+    enrolment.prerequisite_override_by = by if waived else None
+    enrolment.prerequisite_override_reason = override_reason.strip() if waived else ""
+    enrolment.total = enrolment.attendance_percent = None
+    enrolment.failed_critical = False
+    if by is not None:
+        # The history says who enrolled them, in a request or not (an import, a shell).
+        enrolment._history_user = by
+    enrolment.save()
     return enrolment
 
 
@@ -95,8 +102,10 @@ def _lock(session: CourseSession, trainees: Iterable[Trainee]) -> tuple[CourseSe
     pks = [t.pk for t in trainees]
     locked = {
         t.pk: t
+        # Always in the same order, so that two requests queue instead of deadlocking.
         for t in Trainee.objects.select_for_update()
         .filter(pk__in=pks)
+        .order_by("pk")
         .prefetch_related("enrolments")
     }
     return session, [locked[pk] for pk in dict.fromkeys(pks) if pk in locked]
@@ -110,16 +119,17 @@ def enrolment_create_many(
 
     In a planned session they are nominated; in an open one each takes a free seat or the
     next place in the waitlist. A trainee already enrolled, enrolled in a session on the same
-    dates, or missing a prerequisite (unless ``override_reason`` waives it, recorded with
-    ``by``) is refused: a ValidationError lists every refusal and nothing is saved. Safe under
-    concurrent requests: the session's row is locked while seats are counted.
+    dates, or missing a prerequisite (unless ``override_reason`` waives it and ``by``, recorded
+    with it, is an administrator) is refused: a ValidationError lists every refusal and
+    nothing is saved. Safe under concurrent requests: the session's row is locked while seats
+    are counted, and the trainees' rows while their other sessions are checked.
     """
     session, trainees = _lock(session, trainees)
     if not trainees:
         raise ValidationError(_("Choose at least one trainee."))
     refusals = []
     for trainee in trainees:
-        message = _refusal(session, trainee, override_reason)
+        message = _refusal(session, trainee, by=by, override_reason=override_reason)
         if message is not None:
             refusals.append(f"{trainee.full_name}: {message}")
     if refusals:

@@ -63,13 +63,23 @@ def attendance_save(
     seated = _seated(session)
     days = set(session.days)
     valid = set(Attendance.Status.values)
-    for (enrolment_id, day), status in marks.items():
+    for enrolment_id, day in marks:
         if enrolment_id not in seated or day not in days:
             raise ValidationError(
                 _("The attendance sheet does not match the session any more: reload the page.")
             )
-        if status is not None and status not in valid:
-            raise ValidationError(_("“%(value)s” is not an attendance mark.") % {"value": status})
+    problems = [
+        _("%(trainee)s, %(day)s: “%(value)s” is not an attendance mark.")
+        % {
+            "trainee": seated[enrolment_id].trainee.full_name,
+            "day": formats.date_format(day, "SHORT_DATE_FORMAT"),
+            "value": status,
+        }
+        for (enrolment_id, day), status in marks.items()
+        if status is not None and status not in valid
+    ]
+    if problems:
+        raise ValidationError(problems)
     existing = {
         (a.enrolment_id, a.day): a for a in Attendance.objects.filter(enrolment_id__in=seated)
     }

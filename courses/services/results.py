@@ -45,7 +45,15 @@ def session_finalise(*, session: CourseSession, by) -> CourseSession:
         session.enrolments.filter(status=Enrolment.Status.CONFIRMED)
         .select_related("trainee")
         .annotate(
-            days_present=Count("attendance", filter=Q(attendance__status=Attendance.Status.PRESENT))
+            # Only the session's days: a mark left on a day the session no longer has (its
+            # dates were moved) must not count.
+            days_present=Count(
+                "attendance",
+                filter=Q(
+                    attendance__status=Attendance.Status.PRESENT,
+                    attendance__day__in=session.days,
+                ),
+            )
         )
     )
     if not enrolments:

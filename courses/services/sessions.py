@@ -13,6 +13,8 @@ from courses.models import Course, CourseSession, Enrolment
 from courses.services.seats import seats_allocate, waitlist_promote
 
 Status = CourseSession.Status
+# Enrolments that hold a seat (a result keeps it: reopening the results seats them again).
+SEATED = (Enrolment.Status.CONFIRMED, Enrolment.Status.PASSED, Enrolment.Status.FAILED)
 
 # The moves a person can make. COMPLETED is reached by finalising the results, and left only
 # by reopening them (courses.services.results).
@@ -58,11 +60,17 @@ def session_create(
 @transaction.atomic
 def session_save(*, form) -> CourseSession:
     """Save a session form (valid). A larger capacity promotes the waitlist; a capacity under
-    the seats already confirmed is refused."""
+    the seats already taken is refused. Fields the form does not hold keep their current
+    values."""
     session = form.instance
     if session.pk:
         locked = CourseSession.objects.select_for_update().get(pk=session.pk)
-        confirmed = locked.enrolments.filter(status=Enrolment.Status.CONFIRMED).count()
+        # The form writes the whole row: what it does not edit (the status, the results, the
+        # gradebook's version) is taken as it is now, not as it was when the form was built.
+        for model_field in CourseSession._meta.concrete_fields:
+            if model_field.name not in form.fields:
+                setattr(session, model_field.attname, getattr(locked, model_field.attname))
+        confirmed = locked.enrolments.filter(status__in=SEATED).count()
         if session.capacity < confirmed:
             raise ValidationError(
                 {
@@ -87,6 +95,8 @@ def session_transition(*, session: CourseSession, to: str) -> CourseSession:
     nominated (the rest are waitlisted); cancelling it withdraws everyone still enrolled.
     """
     session = CourseSession.objects.select_for_update().get(pk=session.pk)
+    if to not in Status.values:
+        raise ValidationError(_("“%(target)s” is not a status of a session.") % {"target": to})
     if to not in TRANSITIONS.get(session.status, ()):
         raise ValidationError(
             _("A session that is “%(current)s” cannot become “%(target)s”.")
