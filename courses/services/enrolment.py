@@ -26,8 +26,11 @@ class EnrolmentRefused:
     message: str
 
 
-def _refusal(session: CourseSession, trainee: Trainee, *, by, override_reason: str) -> str | None:
-    """Why this trainee cannot be enrolled in this session, or None."""
+def _refusal(
+    session: CourseSession, trainee: Trainee, *, missing: list, by, override_reason: str
+) -> str | None:
+    """Why this trainee, who lacks the ``missing`` prerequisite courses, cannot be enrolled in
+    this session, or None."""
     current = next((e for e in trainee.enrolments.all() if e.session_id == session.pk), None)
     if current is not None and current.status in Enrolment.ACTIVE:
         return _("already enrolled (%(status)s).") % {"status": current.get_status_display()}
@@ -48,10 +51,9 @@ def _refusal(session: CourseSession, trainee: Trainee, *, by, override_reason: s
             "start": clash.session.start_date.isoformat(),
             "end": clash.session.end_date.isoformat(),
         }
-    missing = prerequisites_missing(trainee=trainee, course=session.course, on=session.start_date)
     if missing and not override_reason.strip():
         return _(
-            "lacks the prerequisite %(courses)s (a valid certificate or a passed session). "
+            "lacks the prerequisite %(courses)s (a passed session of it). "
             "An administrator can waive it, giving the reason."
         ) % {"courses": ", ".join(course.code for course in missing)}
     if missing and not user_is_administrator(by):
@@ -127,18 +129,22 @@ def enrolment_create_many(
     session, trainees = _lock(session, trainees)
     if not trainees:
         raise ValidationError(_("Choose at least one trainee."))
+    missing = {
+        t.pk: prerequisites_missing(trainee=t, course=session.course, on=session.start_date)
+        for t in trainees
+    }
     refusals = []
     for trainee in trainees:
-        message = _refusal(session, trainee, by=by, override_reason=override_reason)
+        message = _refusal(
+            session, trainee, missing=missing[trainee.pk], by=by, override_reason=override_reason
+        )
         if message is not None:
             refusals.append(f"{trainee.full_name}: {message}")
     if refusals:
         raise ValidationError(refusals)
     enrolments = []
     for trainee in trainees:
-        waived = bool(
-            prerequisites_missing(trainee=trainee, course=session.course, on=session.start_date)
-        )
+        waived = bool(missing[trainee.pk])
         enrolments.append(
             _enrol(session, trainee, by=by, override_reason=override_reason, waived=waived)
         )
