@@ -136,8 +136,11 @@ def _sessions() -> QuerySet[CourseSession]:
     )
 
 
-def session_list_for_user(*, user, status: str | None = None) -> QuerySet[CourseSession]:
-    """Sessions an administrator (all) or an instructor (their own) may see."""
+def session_list_for_user(
+    *, user, status: str | None = None, course: Course | None = None
+) -> QuerySet[CourseSession]:
+    """Sessions an administrator (all) or an instructor (their own) may see, of one status or
+    one course if given."""
     role = user_role(user)
     sessions = _sessions().prefetch_related("instructors")
     if role is Role.INSTRUCTOR:
@@ -146,6 +149,8 @@ def session_list_for_user(*, user, status: str | None = None) -> QuerySet[Course
         raise PermissionDenied
     if status:
         sessions = sessions.filter(status=status)
+    if course is not None:
+        sessions = sessions.filter(course=course)
     return sessions.order_by("start_date", "code")
 
 

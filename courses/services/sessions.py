@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from courses.models import Course, CourseSession, Enrolment
+from courses.models import Attendance, Course, CourseSession, Enrolment
 from courses.services.seats import seats_allocate, waitlist_promote
 
 Status = CourseSession.Status
@@ -60,11 +60,28 @@ def session_create(
 @transaction.atomic
 def session_save(*, form) -> CourseSession:
     """Save a session form (valid). A larger capacity promotes the waitlist; a capacity under
-    the seats already taken is refused. Fields the form does not hold keep their current
-    values."""
+    the seats already taken is refused, and so is any change to a completed or cancelled
+    session, or to the dates once attendance is taken. Fields the form does not hold keep
+    their current values."""
     session = form.instance
     if session.pk:
         locked = CourseSession.objects.select_for_update().get(pk=session.pk)
+        if locked.status in (Status.COMPLETED, Status.CANCELLED):
+            raise ValidationError(
+                _("A session that is “%(status)s” can no longer be changed.")
+                % {"status": locked.get_status_display()}
+            )
+        dates_moved = (session.start_date, session.end_date) != (
+            locked.start_date,
+            locked.end_date,
+        )
+        if dates_moved and Attendance.objects.filter(enrolment__session=locked).exists():
+            raise ValidationError(
+                _(
+                    "Attendance has been taken on the session's days: its dates can no longer "
+                    "change."
+                )
+            )
         # The form writes the whole row: what it does not edit (the status, the results, the
         # gradebook's version) is taken as it is now, not as it was when the form was built.
         for model_field in CourseSession._meta.concrete_fields:

@@ -25,7 +25,11 @@ def writes(session):
     day = session.days[0]
     return [
         ("courses:session-transition", session.pk, {"to": "cancelled"}),
-        ("courses:session-attendance", session.pk, {f"att-{enrolment.pk}-{day.isoformat()}": "present"}),
+        (
+            "courses:session-attendance",
+            session.pk,
+            {f"att-{enrolment.pk}-{day.isoformat()}": "present"},
+        ),
         (
             "courses:session-gradebook",
             session.pk,

@@ -9,10 +9,12 @@ from django.utils import translation
 
 from courses.models import CourseSession, Enrolment
 from courses.services import (
+    attendance_save,
     enrolment_create,
     enrolment_withdraw,
     gradebook_save,
     session_finalise,
+    session_results_reopen,
     session_save,
     session_transition,
 )
@@ -274,7 +276,7 @@ def test_moving_the_dates_of_a_session_is_saved():
     assert len(session.days) == 3
 
 
-def test_trainees_with_a_result_keep_their_seats_against_a_smaller_capacity(administrator):
+def test_reopened_results_keep_their_seats_against_a_smaller_capacity(administrator):
     session = a_session(status="open", capacity=2)
     enrolments = seated(session, 2)
     session = session_transition(session=session, to=S.IN_PROGRESS)
@@ -283,8 +285,32 @@ def test_trainees_with_a_result_keep_their_seats_against_a_smaller_capacity(admi
     }
     gradebook_save(session=session, by=administrator, version=0, scores=scores)
     session_finalise(session=session, by=administrator)
+    session = session_results_reopen(session=session, by=administrator, reason="Corrección")
     with pytest.raises(ValidationError) as refused:
         session_save(form=edit(session, capacity=1))
     assert "2" in refused.value.message_dict["capacity"][0]
     session.refresh_from_db()
     assert session.capacity == 2
+
+
+@pytest.mark.parametrize("status", [S.COMPLETED, S.CANCELLED])
+def test_a_completed_or_cancelled_session_can_no_longer_be_edited(administrator, status):
+    session = session_in(status, administrator)
+    with pytest.raises(ValidationError, match="can no longer be changed"):
+        session_save(form=edit(session, venue="Otra sede"))
+    assert CourseSession.objects.get(pk=session.pk).venue == session.venue
+
+
+def test_the_dates_are_fixed_once_attendance_is_taken(administrator, instructor):
+    session = a_session(status="open")
+    [enrolment] = seated(session, 1)
+    session = session_transition(session=session, to=S.IN_PROGRESS)
+    session = session_save(form=edit(session, end_date=datetime.date(2026, 3, 5)))  # no marks yet
+    attendance_save(
+        session=session, by=instructor, marks={(enrolment.pk, session.days[0]): "present"}
+    )
+    with pytest.raises(ValidationError, match="dates can no longer change"):
+        session_save(form=edit(session, end_date=datetime.date(2026, 3, 6)))
+    session_save(form=edit(session, venue="Aula 3"))  # other fields still change
+    session = CourseSession.objects.get(pk=session.pk)
+    assert (session.end_date, session.venue) == (datetime.date(2026, 3, 5), "Aula 3")
