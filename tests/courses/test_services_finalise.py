@@ -5,7 +5,6 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.forms import modelform_factory
 from django.utils import translation
 
 from courses.models import CourseSession, Enrolment, ResultsReopening
@@ -15,7 +14,6 @@ from courses.services import (
     gradebook_save,
     session_finalise,
     session_results_reopen,
-    session_save,
     session_transition,
 )
 from tests.courses.helpers import a_session, seated
@@ -180,22 +178,6 @@ def test_a_session_without_seated_trainees_has_nothing_to_finalise(instructor):
         session_finalise(session=session, by=instructor)
     assert "nothing to finalise" in refused.value.messages[0]
     assert CourseSession.objects.get(pk=session.pk).status == S.IN_PROGRESS
-
-
-def test_attendance_left_on_a_day_the_session_no_longer_has_does_not_count(
-    cohort, instructor, administrator
-):
-    session, enrolments = cohort
-    record(session, instructor, [(e, 5, 100, 100) for e in enrolments[:4]])
-    # The last day is dropped after attendance was taken: Monday to Thursday, four days.
-    form = modelform_factory(CourseSession, fields=["end_date"])(
-        {"end_date": "2026-03-05"}, instance=CourseSession.objects.get(pk=session.pk)
-    )
-    assert form.is_valid(), form.errors
-    session_save(form=form)
-    session_finalise(session=session, by=instructor)
-    ana = reloaded(enrolments[0])
-    assert (ana.status, ana.attendance_percent) == (E.PASSED, Decimal("100.00"))
 
 
 # ------------------------------------------------------------------ reopening
