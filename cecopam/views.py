@@ -57,9 +57,7 @@ class PortalView(RoleRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         trainee = trainee_get_for_user_account(user=self.request.user)
         rows = clearance_rows(trainee) if trainee else []
-        sections = (
-            record_sections(trainee=trainee, visibility=Visibility.OWN) if trainee else []
-        )
+        sections = record_sections(trainee=trainee, visibility=Visibility.OWN) if trainee else []
         return super().get_context_data(
             **kwargs, trainee=trainee, clearance_rows=rows, record_sections=sections
         )

@@ -604,7 +604,7 @@ def test_the_preview_shows_each_result_and_why_before_anything_is_final(english,
     assert "77.00" in rows["Persona0"] and "100 %" in rows["Persona0"]
     assert "Passed" in rows["Persona0"] and "Meets every requirement." in rows["Persona0"]
     assert "76.00" in rows["Persona1"] and "Practical scenario" in rows["Persona1"]
-    assert "Failed" in rows["Persona1"] and "Failed a critical component." in rows["Persona1"]
+    assert "Failed" in rows["Persona1"] and "Failed 1 critical component." in rows["Persona1"]
     assert "90.00" in rows["Persona2"] and "80 %" in rows["Persona2"]
     assert "Attendance 80 % is under the minimum of 90 %." in rows["Persona2"]
     assert (
