@@ -41,6 +41,30 @@ def _lock_for_grid(session: CourseSession) -> CourseSession:
     return session
 
 
+def _cells_write(*, model, field: str, existing: dict, values: Mapping, new, by):
+    """Write a grid's cells in a fixed number of queries: a row made by ``new(key, value)`` for
+    each cell without one (unless its value is None), and the rows whose ``field`` changed,
+    each with its history record. Returns the time of the change."""
+    now = timezone.now()
+    created, changed = [], []
+    for key, value in values.items():
+        row = existing.get(key)
+        if row is None:
+            if value is not None:
+                created.append(new(key, value))
+        elif getattr(row, field) != value:
+            setattr(row, field, value)
+            row.recorded_by, row.updated_at = by, now
+            changed.append(row)
+    if created:
+        bulk_create_with_history(created, model, default_user=by)
+    if changed:
+        bulk_update_with_history(
+            changed, model, fields=[field, "recorded_by", "updated_at"], default_user=by
+        )
+    return now
+
+
 def _seated(session: CourseSession) -> dict[int, Enrolment]:
     return {
         e.pk: e
@@ -83,25 +107,16 @@ def attendance_save(
     existing = {
         (a.enrolment_id, a.day): a for a in Attendance.objects.filter(enrolment_id__in=seated)
     }
-    created, changed = [], []
-    now = timezone.now()
-    for key, status in marks.items():
-        if status is None:
-            continue
-        record = existing.get(key)
-        if record is None:
-            created.append(
-                Attendance(enrolment_id=key[0], day=key[1], status=status, recorded_by=by)
-            )
-        elif record.status != status:
-            record.status, record.recorded_by, record.updated_at = status, by, now
-            changed.append(record)
-    if created:
-        bulk_create_with_history(created, Attendance, default_user=by)
-    if changed:
-        bulk_update_with_history(
-            changed, Attendance, fields=["status", "recorded_by", "updated_at"], default_user=by
-        )
+    _cells_write(
+        model=Attendance,
+        field="status",
+        existing=existing,
+        values={key: status for key, status in marks.items() if status is not None},
+        new=lambda key, status: Attendance(
+            enrolment_id=key[0], day=key[1], status=status, recorded_by=by
+        ),
+        by=by,
+    )
     return session
 
 
@@ -160,24 +175,16 @@ def gradebook_save(
     existing = {
         (s.enrolment_id, s.component_id): s for s in Score.objects.filter(enrolment_id__in=seated)
     }
-    now = timezone.now()
-    created, changed = [], []
-    for key, value in scores.items():
-        score = existing.get(key)
-        if score is None:
-            if value is not None:
-                created.append(
-                    Score(enrolment_id=key[0], component_id=key[1], value=value, recorded_by=by)
-                )
-        elif score.value != value:
-            score.value, score.recorded_by, score.updated_at = value, by, now
-            changed.append(score)
-    if created:
-        bulk_create_with_history(created, Score, default_user=by)
-    if changed:
-        bulk_update_with_history(
-            changed, Score, fields=["value", "recorded_by", "updated_at"], default_user=by
-        )
+    now = _cells_write(
+        model=Score,
+        field="value",
+        existing=existing,
+        values=scores,  # None clears a score: the row stays, with its history
+        new=lambda key, value: Score(
+            enrolment_id=key[0], component_id=key[1], value=value, recorded_by=by
+        ),
+        by=by,
+    )
     session.gradebook_version += 1
     session.gradebook_saved_at = now
     session.gradebook_saved_by = by
