@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -486,3 +486,100 @@ class Score(TimeStampedModel):
             ),
             models.CheckConstraint(condition=models.Q(value__gte=0), name="score_not_negative"),
         ]
+
+
+class CertificateSerial(models.Model):
+    """The last certificate serial number given out in a year. Its row is locked while a
+    number is taken, so the numbers of a year have no gaps and no repeats, even when sessions
+    are finalised at the same moment: a finalisation that rolls back gives its numbers back."""
+
+    year = models.PositiveSmallIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("certificate serial counter")
+        verbose_name_plural = _("certificate serial counters")
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"
+
+
+class Certificate(TimeStampedModel):
+    """The certificate of a passed enrolment: what is printed is frozen in ``snapshot`` when it
+    is issued, and the PDF is rendered from it by a background worker."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        RENDERING = "rendering", _("Rendering")
+        ISSUED = "issued", _("Issued")
+        FAILED = "failed", pgettext_lazy("certificate", "Failed")
+        REVOKED = "revoked", _("Revoked")
+        SUPERSEDED = "superseded", _("Superseded")
+
+    enrolment = models.ForeignKey(
+        Enrolment,
+        on_delete=models.PROTECT,
+        related_name="certificates",
+        verbose_name=_("enrolment"),
+    )
+    serial = models.CharField(_("serial number"), max_length=20, unique=True)
+    # Crockford base32, 12 characters (60 random bits), stored without dashes.
+    code = models.CharField(_("verification code"), max_length=12, unique=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PENDING
+    )
+    issued_on = models.DateField(_("issued on"))
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    snapshot = models.JSONField(_("printed fields"))
+    pdf = models.FileField(_("PDF"), upload_to="certificates/%Y/", blank=True)
+    sha256 = models.CharField(_("SHA-256 of the PDF"), max_length=64, blank=True)
+    render_attempts = models.PositiveSmallIntegerField(_("render attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("revoked by"),
+    )
+    revocation_reason = models.TextField(_("reason for revocation"), blank=True)
+    supersedes = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="superseded_by",
+        verbose_name=_("supersedes"),
+    )
+    emailed_at = models.DateTimeField(_("emailed at"), null=True, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["render_attempts"])
+
+    class Meta:
+        verbose_name = _("certificate")
+        verbose_name_plural = _("certificates")
+        ordering = ["-issued_on", "-serial"]
+        constraints = [
+            # One certificate in force per enrolment; a reissue supersedes the one before.
+            models.UniqueConstraint(
+                fields=["enrolment"],
+                condition=~models.Q(status="superseded"),
+                name="certificate_one_in_force_per_enrolment",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(valid_until__isnull=True)
+                | models.Q(valid_until__gte=models.F("issued_on")),
+                name="certificate_valid_after_issue",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "updated_at"])]
+
+    def __str__(self) -> str:
+        return self.serial
+
+    @property
+    def code_display(self) -> str:
+        """The verification code as people type it: 8F3K-92JD-XQ7P."""
+        return "-".join(self.code[i : i + 4] for i in range(0, len(self.code), 4))

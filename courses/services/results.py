@@ -11,13 +11,15 @@ from simple_history.utils import bulk_update_with_history
 
 from courses.models import Attendance, CourseSession, Enrolment, ResultsReopening, Score
 from courses.results import ComponentRule, result_compute
+from courses.services.certificates import certificates_create_for_session
 
 RESULT_FIELDS = ["status", "total", "attendance_percent", "failed_critical", "updated_at"]
 
 
 @transaction.atomic
 def session_finalise(*, session: CourseSession, by) -> CourseSession:
-    """Compute and freeze the result of every trainee with a seat; the session is completed.
+    """Compute and freeze the result of every trainee with a seat; the session is completed,
+    and each trainee who passed gets a pending certificate.
 
     Refused while any of them lacks a score. Afterwards scores and attendance are read-only
     until an administrator reopens the results.
@@ -105,6 +107,8 @@ def session_finalise(*, session: CourseSession, by) -> CourseSession:
     session.save(
         update_fields=["status", "results_finalised_at", "results_finalised_by", "updated_at"]
     )
+    # Same transaction: no passed result without its (pending) certificate.
+    certificates_create_for_session(session=session, by=by)
     return session
 
 
