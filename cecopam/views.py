@@ -46,7 +46,7 @@ class InstructorHomeView(RoleRequiredMixin, TemplateView):
     template_name = "cecopam/instructor_home.html"
 
     def get_context_data(self, **kwargs):
-        sessions = session_list_for_user(user=self.request.user).exclude(status="cancelled")
+        sessions = session_list_for_user(user=self.request.user, include_cancelled=False)
         return super().get_context_data(**kwargs, sessions=sessions)
 
 

@@ -42,6 +42,14 @@ def weighted_total(components: Iterable[ComponentRule], scores: Mapping[int, Dec
     return total.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+def attendance_percent(days_present: int, days_total: int) -> Decimal:
+    """Days present over the session's days, rounded half up to the hundredth; a session
+    without a day to attend is missed by no one: 100 %."""
+    if not days_total:
+        return Decimal(100).quantize(CENT)
+    return (Decimal(days_present * 100) / days_total).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
 def result_compute(
     *,
     pass_mark: Decimal,
@@ -58,12 +66,7 @@ def result_compute(
     )
     # Compared in whole numbers, so that 9 days of 10 meets 90 % exactly.
     attendance_short = days_present * 100 < min_attendance_percent * days_total
-    # A session without a day to attend is missed by no one: 100 %, as the rule above says.
-    attendance = (
-        (Decimal(days_present * 100) / days_total).quantize(CENT, rounding=ROUND_HALF_UP)
-        if days_total
-        else Decimal(100).quantize(CENT)
-    )
+    attendance = attendance_percent(days_present, days_total)
     total_short = total < pass_mark
     return Result(
         total=total,

@@ -19,7 +19,6 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import LessThan
 from django.http import Http404
-from django.utils import timezone
 
 from cecopam.roles import Role, access_require_role, user_role
 from courses.models import (
@@ -30,7 +29,7 @@ from courses.models import (
     Enrolment,
     Score,
 )
-from courses.results import ComponentRule, weighted_total
+from courses.results import ComponentRule, Result, result_compute, weighted_total
 from trainees.models import Trainee
 
 
@@ -137,7 +136,11 @@ def _sessions() -> QuerySet[CourseSession]:
 
 
 def session_list_for_user(
-    *, user, status: str | None = None, course: Course | None = None
+    *,
+    user,
+    status: str | None = None,
+    course: Course | None = None,
+    include_cancelled: bool = True,
 ) -> QuerySet[CourseSession]:
     """Sessions an administrator (all) or an instructor (their own) may see, of one status or
     one course if given."""
@@ -151,6 +154,8 @@ def session_list_for_user(
         sessions = sessions.filter(status=status)
     if course is not None:
         sessions = sessions.filter(course=course)
+    if not include_cancelled:
+        sessions = sessions.exclude(status=CourseSession.Status.CANCELLED)
     return sessions.order_by("start_date", "code")
 
 
@@ -257,13 +262,7 @@ def training_history(*, trainee: Trainee) -> QuerySet[Enrolment]:
     )
 
 
-def today() -> datetime.date:
-    return timezone.localdate()
-
-
 # ---- results preview
-# This section's own import, kept here so that the sections above stay as they were written.
-from courses.results import Result, result_compute  # noqa: E402
 
 
 @dataclass
@@ -293,7 +292,14 @@ def results_preview(*, session: CourseSession) -> list[ResultPreview]:
     ]
     enrolments = list(
         _seated_or_resulted(session).annotate(
-            days_present=Count("attendance", filter=Q(attendance__status=Attendance.Status.PRESENT))
+            # Only the session's days count, should a mark be left on a day it no longer has.
+            days_present=Count(
+                "attendance",
+                filter=Q(
+                    attendance__status=Attendance.Status.PRESENT,
+                    attendance__day__in=session.days,
+                ),
+            )
         )
     )
     values: dict[int, dict[int, Decimal]] = {e.pk: {} for e in enrolments}

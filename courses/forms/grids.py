@@ -18,7 +18,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from courses.models import Attendance, CourseSession
-from courses.results import CENT
+from courses.results import attendance_percent
 from courses.selectors import GridRow
 
 STALE_SHEET = _("This page does not match the session any more: reload it and enter your changes.")
@@ -62,9 +62,7 @@ class GridLine:
     @property
     def attendance_percent(self) -> Decimal:
         """As the results count it: a day not taken is a day not present."""
-        if not self.row.cells:
-            return Decimal(0)
-        return (Decimal(self.days_present * 100) / len(self.row.cells)).quantize(CENT)
+        return attendance_percent(self.days_present, len(self.row.cells))
 
 
 class GridForm(forms.Form):

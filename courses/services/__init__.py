@@ -3,7 +3,6 @@ message a person can act on."""
 
 from courses.services.catalogue import course_components_check, course_create, course_save
 from courses.services.enrolment import (
-    EnrolmentRefused,
     enrolment_create,
     enrolment_create_many,
     enrolment_withdraw,
@@ -13,7 +12,6 @@ from courses.services.results import session_finalise, session_results_reopen
 from courses.services.sessions import session_create, session_save, session_transition
 
 __all__ = [
-    "EnrolmentRefused",
     "attendance_save",
     "course_components_check",
     "course_create",

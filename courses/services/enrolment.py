@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -18,12 +17,6 @@ from trainees.models import Trainee
 
 Status = Enrolment.Status
 OPEN_TO_ENROLMENT = (CourseSession.Status.PLANNED, CourseSession.Status.OPEN)
-
-
-@dataclass
-class EnrolmentRefused:
-    trainee: Trainee
-    message: str
 
 
 def _refusal(

@@ -16,8 +16,6 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from courses.models import Attendance, CourseSession, Enrolment, Score
 
-GRADEBOOK_REASON = "gradebook"
-
 
 def _lock_for_grid(session: CourseSession) -> CourseSession:
     session = (

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
-from courses.models import Attendance, CourseSession, Enrolment, ResultsReopening, Score
-from courses.results import ComponentRule, result_compute
+from courses.models import CourseSession, Enrolment, ResultsReopening
+from courses.selectors import results_preview
 from courses.services.certificates import certificates_create_for_session
 
 RESULT_FIELDS = ["status", "total", "attendance_percent", "failed_critical", "updated_at"]
@@ -37,63 +36,35 @@ def session_finalise(*, session: CourseSession, by) -> CourseSession:
             )
             % {"code": session.code, "status": session.get_status_display()}
         )
-    course = session.course
-    components = [
-        ComponentRule(c.pk, c.weight, c.max_score, c.pass_mark, c.critical)
-        for c in course.components.all()
-    ]
-    names = {c.pk: c.name for c in course.components.all()}
-    enrolments = list(
-        session.enrolments.filter(status=Enrolment.Status.CONFIRMED)
-        .select_related("trainee")
-        .annotate(
-            # Only the session's days: a mark left on a day the session no longer has (its
-            # dates were moved) must not count.
-            days_present=Count(
-                "attendance",
-                filter=Q(
-                    attendance__status=Attendance.Status.PRESENT,
-                    attendance__day__in=session.days,
-                ),
-            )
-        )
-    )
-    if not enrolments:
+    # The same computation the finalise page previews.
+    previews = results_preview(session=session)
+    if not previews:
         raise ValidationError(
             _("No trainee holds a seat in this session: there is nothing to finalise.")
         )
-    scores: dict[int, dict[int, object]] = {e.pk: {} for e in enrolments}
-    for score in Score.objects.filter(enrolment__in=enrolments, value__isnull=False):
-        scores[score.enrolment_id][score.component_id] = score.value
     missing = [
         _("%(trainee)s: %(components)s")
         % {
-            "trainee": e.trainee.full_name,
-            "components": ", ".join(names[c.id] for c in components if c.id not in scores[e.pk]),
+            "trainee": preview.enrolment.trainee.full_name,
+            "components": ", ".join(component.name for component in preview.missing),
         }
-        for e in enrolments
-        if len(scores[e.pk]) < len(components)
+        for preview in previews
+        if preview.missing
     ]
     if missing:
         raise ValidationError(
             [_("Scores are missing; enter them, or withdraw the trainee, then finalise."), *missing]
         )
-    days_total = len(session.days)
     now = timezone.now()
-    for enrolment in enrolments:
-        result = result_compute(
-            pass_mark=course.pass_mark,
-            min_attendance_percent=course.min_attendance_percent,
-            components=components,
-            scores=scores[enrolment.pk],
-            days_present=enrolment.days_present,
-            days_total=days_total,
-        )
+    enrolments = []
+    for preview in previews:
+        enrolment, result = preview.enrolment, preview.result
         enrolment.status = Enrolment.Status.PASSED if result.passed else Enrolment.Status.FAILED
         enrolment.total = result.total
         enrolment.attendance_percent = result.attendance_percent
         enrolment.failed_critical = bool(result.failed_critical)
         enrolment.updated_at = now
+        enrolments.append(enrolment)
     bulk_update_with_history(
         enrolments,
         Enrolment,
