@@ -240,10 +240,17 @@ class Supervisor:
 def celery_worker_command(
     *, concurrency: int, nodename: str = "worker@%h", queues: str = "default,pdf"
 ) -> list[str]:
-    """The Celery worker's command line (acks_late, prefetch and time limits are settings)."""
+    """The Celery worker's command line (acks_late, prefetch and time limits are settings).
+
+    Each pool process is replaced after a number of tasks or once it holds too much memory:
+    WeasyPrint's layout caches and fonts grow a long-lived process."""
+    from django.conf import settings
+
     return [
         sys.executable, "-m", "celery", "-A", "cecopam", "worker", "--queues", queues,
         "--concurrency", str(concurrency), "--hostname", nodename, "--loglevel", "INFO",
+        "--max-tasks-per-child", str(settings.CELERY_WORKER_MAX_TASKS_PER_CHILD),
+        "--max-memory-per-child", str(settings.CELERY_WORKER_MAX_MEMORY_PER_CHILD),
         "--without-mingle",
     ]  # fmt: skip
 

@@ -9,11 +9,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cecopam.models import TimeStampedModel
+from courses.verification_codes import verification_code_display
 from trainees.models import Trainee
 
 PERCENT = [MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))]
@@ -516,6 +518,14 @@ class Certificate(TimeStampedModel):
         REVOKED = "revoked", _("Revoked")
         SUPERSEDED = "superseded", _("Superseded")
 
+    class Standing(models.TextChoices):
+        """What a certificate is worth to someone checking it (the verification page)."""
+
+        VALID = "valid", _("Valid")
+        EXPIRED = "expired", _("Expired")
+        REVOKED = "revoked", _("Revoked")
+        SUPERSEDED = "superseded", _("Superseded")
+
     enrolment = models.ForeignKey(
         Enrolment,
         on_delete=models.PROTECT,
@@ -582,4 +592,47 @@ class Certificate(TimeStampedModel):
     @property
     def code_display(self) -> str:
         """The verification code as people type it: 8F3K-92JD-XQ7P."""
-        return "-".join(self.code[i : i + 4] for i in range(0, len(self.code), 4))
+        return verification_code_display(self.code)
+
+    def standing(self, today: datetime.date | None = None) -> str | None:
+        """What the public verification page says of this certificate on ``today``: valid,
+        expired, revoked or superseded; None while it is not yet issued (no PDF exists)."""
+        if self.status in (self.Status.REVOKED, self.Status.SUPERSEDED):
+            return self.Standing(self.status)
+        if self.status != self.Status.ISSUED:
+            return None
+        today = today or timezone.localdate()
+        if self.valid_until is not None and self.valid_until < today:
+            return self.Standing.EXPIRED
+        return self.Standing.VALID
+
+
+class CertificateReminder(models.Model):
+    """A reminder sent to a certificate's holder before it expires; one row per certificate
+    and lead time, so each reminder goes out once however often the daily task runs."""
+
+    class Lead(models.IntegerChoices):
+        DAYS_90 = 90, _("90 days before expiry")
+        DAYS_30 = 30, _("30 days before expiry")
+        DAYS_7 = 7, _("7 days before expiry")
+
+    certificate = models.ForeignKey(
+        Certificate,
+        on_delete=models.CASCADE,
+        related_name="reminders",
+        verbose_name=_("certificate"),
+    )
+    days_before = models.PositiveSmallIntegerField(_("days before expiry"), choices=Lead.choices)
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("expiry reminder")
+        verbose_name_plural = _("expiry reminders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["certificate", "days_before"], name="certificate_reminder_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.certificate} − {self.days_before}"

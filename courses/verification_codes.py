@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import secrets
 
+from django.conf import settings
+from django.urls import reverse
+
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 LENGTH = 12  # 12 × 5 bits = 60 bits
 _READ_AS = str.maketrans({"O": "0", "I": "1", "L": "1"})
@@ -30,3 +33,15 @@ def verification_code_normalise(typed: str) -> str | None:
     if len(text) != LENGTH or any(char not in ALPHABET for char in text):
         return None
     return text
+
+
+def verification_code_display(code: str) -> str:
+    """A stored code as people read and type it, in groups of four: 8F3K-92JD-XQ7P."""
+    return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
+
+
+def verification_url(code: str) -> str:
+    """The public address where anyone checks the certificate with this (stored) code; the
+    QR code on the PDF holds it. The host comes from settings.SITE_BASE_URL."""
+    path = reverse("verify:detail", kwargs={"code": verification_code_display(code)})
+    return settings.SITE_BASE_URL.rstrip("/") + path

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import subprocess
 import time
 import uuid
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from django.conf import settings
@@ -77,42 +80,115 @@ def subprocess_env(**overrides: str) -> dict[str, str]:
         DJANGO_SETTINGS_MODULE="cecopam.settings.test",
         DATABASE_URL=database_url_for_subprocess(),
         REDIS_URL=settings.REDIS_URL,
+        DJANGO_MEDIA_ROOT=str(settings.MEDIA_ROOT),
         PYTHONUNBUFFERED="1",
     )
     env.update(overrides)
     return env
 
 
-@pytest.fixture
-def running_worker(transactional_db, redis_server, tmp_path):
-    """A real ``celery worker`` process on both queues, against the test database.
+class Workers:
+    """Real ``celery worker`` processes started by a test, each in its own process group,
+    against the test database and media folder; all stopped when the test ends."""
 
-    Yields the worker's node name once it answers a ping; stops it (and its pool) afterwards.
-    """
-    from cecopam.celery import app
+    def __init__(self, log_dir: Path) -> None:
+        self.log_dir = log_dir
+        self.processes: dict[str, subprocess.Popen] = {}
 
-    app.control.purge()
-    nodename = f"test-{uuid.uuid4().hex[:8]}@localhost"
-    log = tmp_path / "worker.log"
-    with log.open("wb") as out:
-        process = subprocess.Popen(
-            celery_worker_command(concurrency=1, nodename=nodename),
-            cwd=REPO,
-            env=subprocess_env(),
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-    try:
+    def start(self, *, concurrency: int = 1, queues: str = "default,pdf", **env: str) -> str:
+        """Start a worker and return its node name once it answers a ping."""
+        from cecopam.celery import app
+
+        nodename = f"test-{uuid.uuid4().hex[:8]}@localhost"
+        log = self.log_dir / f"{nodename}.log"
+        with log.open("wb") as out:
+            process = subprocess.Popen(
+                celery_worker_command(concurrency=concurrency, nodename=nodename, queues=queues),
+                cwd=REPO,
+                env=subprocess_env(**env),
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        self.processes[nodename] = process
         deadline = time.monotonic() + 60
         while not app.control.ping(destination=[nodename], timeout=0.5):
             if process.poll() is not None or time.monotonic() > deadline:
                 pytest.fail(f"The Celery worker did not start:\n{log.read_text()}")
-        yield nodename
+        return nodename
+
+    def kill(self, nodename: str, signum: int = signal.SIGKILL) -> None:
+        """Signal the worker's whole process group (its main process and its pool)."""
+        process = self.processes.pop(nodename)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signum)
+        process.wait()
+
+    def stop_all(self) -> None:
+        for nodename, process in list(self.processes.items()):
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.kill(nodename)
+        self.processes.clear()
+
+
+@pytest.fixture
+def workers(transactional_db, redis_server, tmp_path):
+
+    broker_empty()
+    started = Workers(tmp_path)
+    try:
+        yield started
     finally:
-        os.killpg(process.pid, 15)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, 9)
-            process.wait()
+        started.stop_all()
+        broker_empty()
+
+
+def broker_empty() -> None:
+    """No message waiting, and none left delivered-but-unacknowledged by a worker that was
+    killed (Redis would give those back only after the visibility timeout, an hour later):
+    each test's workers start from an empty broker, even on a Redis shared between runs."""
+    from cecopam.celery import app
+
+    app.control.purge()
+    with app.connection_for_write() as connection:
+        connection.default_channel.client.delete("unacked", "unacked_index")
+
+
+@pytest.fixture
+def running_worker(workers):
+    """One real ``celery worker`` process on both queues; yields its node name."""
+    return workers.start()
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Each test stores its files (certificate PDFs) in a folder of its own; the workers it
+    starts are told the same folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+STAND_IN_PDF = b"%PDF-1.4\n% stand-in certificate\n%%EOF\n"
+
+
+@pytest.fixture
+def quick_pdfs():
+    """Certificates rendered through the real service, WeasyPrint's page replaced by a small
+    stand-in: for tests that seed the demo centre (a hundred-odd certificates, half a minute
+    of real rendering) but look at something else. The certificate tests print for real."""
+    with mock.patch("courses.services.certificates.certificate_pdf", return_value=STAND_IN_PDF):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Throttling counters (the cache) start empty for every test."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -2,8 +2,10 @@
 (or a ``.env`` file beside ``manage.py``); ``.env.example`` lists every variable."""
 
 from pathlib import Path
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import environ
+from celery.schedules import crontab
 from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -195,14 +197,32 @@ CELERY_TASK_QUEUES = (
     Queue("pdf", routing_key="pdf"),  # the certificate renderers
 )
 CELERY_TASK_DEFAULT_ROUTING_KEY = "default"
+CELERY_TASK_ROUTES = {
+    "courses.tasks.certificate_render": {"queue": "pdf", "routing_key": "pdf"},
+}
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = 60
 CELERY_TASK_TIME_LIMIT = 90
-CELERY_WORKER_MAX_TASKS_PER_CHILD = 100
+# A pool process is replaced after this many tasks, or once it holds more than this many KiB:
+# WeasyPrint's caches grow a process by about a quarter of a MiB per certificate. Replacing
+# more often costs throughput (a fresh process renders its first page cold, and Celery may
+# hand a message to a process on its way out: celery#9579).
+CELERY_WORKER_MAX_TASKS_PER_CHILD = 1000
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = 400_000
 CELERY_WORKER_SEND_TASK_EVENTS = True
 CELERY_BEAT_SCHEDULE = {
+    "certificates-sweep": {
+        "task": "courses.tasks.certificates_sweep",
+        "schedule": 60.0,
+        "options": {"queue": "default", "expires": 60},
+    },
+    "certificate-expiry-reminders": {
+        "task": "courses.tasks.certificate_expiry_reminders",
+        "schedule": crontab(hour=7, minute=0),
+        "options": {"queue": "default"},
+    },
     "heartbeat-default": {
         "task": "cecopam.tasks.heartbeat",
         "schedule": 30.0,
@@ -220,6 +240,42 @@ CELERY_BEAT_SCHEDULE = {
 # ------------------------------------------------------------------------------ the product
 # The address printed on certificates and in emails (the QR code points here).
 SITE_BASE_URL = env("SITE_BASE_URL", default="http://127.0.0.1:8000")
+# Certificates still pending or rendering this many seconds after their last change are
+# queued again by the sweeper (a lost message, a dead worker, Redis down at finalisation).
+CERTIFICATE_SWEEP_AFTER_SECONDS = env.int("CERTIFICATE_SWEEP_AFTER_SECONDS", default=300)
+# Renders that fail this many times are marked failed, for an administrator to retry.
+CERTIFICATE_RENDER_MAX_ATTEMPTS = env.int("CERTIFICATE_RENDER_MAX_ATTEMPTS", default=3)
+
+
+# ------------------------------------------------------------------------------ cache and throttles
+def cache_redis_url(redis_url: str) -> str:
+    """Django's cache lives in the app's Redis, in the database after Celery's, so that
+    clearing one never empties the other. redis-py reads ``unix://path?db=1`` and
+    ``redis://host:6379/1``."""
+    parts = urlsplit(redis_url)
+    if parts.scheme == "unix":
+        query = dict(parse_qsl(parts.query))
+        query["db"] = str(int(query.get("db", 0)) + 1)
+        return f"unix://{parts.path}?{urlencode(query)}"
+    return urlunsplit(parts._replace(path=f"/{int(parts.path.strip('/') or 0) + 1}"))
+
+
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": env("CACHE_REDIS_URL", default=cache_redis_url(REDIS_URL)),
+        # A Redis that is down must answer quickly: what counts on the cache then fails open.
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    }
+}
+# django-ratelimit, on the public verification pages (courses.views.verification). Lookups per
+# visitor's address: all of them, and separately those of codes that match no certificate.
+VERIFY_RATE = env("VERIFY_RATE", default="60/m")
+VERIFY_MISS_RATE = env("VERIFY_MISS_RATE", default="20/m")
+# The visitor's address, behind as many reverse proxies as django-axes is told there are.
+RATELIMIT_IP_META_KEY = "courses.views.verification.client_address"
+# A cache outage must not take verification down: unthrottled beats unavailable.
+RATELIMIT_FAIL_OPEN = True
 
 # ------------------------------------------------------------------------------ logging
 LOGGING = {
@@ -228,5 +284,10 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # WeasyPrint logs every rendering step at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

@@ -1,5 +1,7 @@
 """Settings for the test suite: the same app, with fast hashing and mail kept in memory."""
 
+from pathlib import Path
+
 from .base import *  # noqa: F403
 from .base import BASE_DIR, DATABASES, VAR_DIR, celery_broker_url, env
 
@@ -13,7 +15,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-MEDIA_ROOT = VAR_DIR / "test-media"
+MEDIA_ROOT = Path(env("DJANGO_MEDIA_ROOT", default=str(VAR_DIR / "test-media")))
 
 # A Celery worker and the browser tests' live server run outside the test's connection, so the
 # SQLite test database is a file that they can open, not an in-memory one.
@@ -29,3 +31,9 @@ TEMPLATES = [dict(TEMPLATES[0])]  # noqa: F405
 TEMPLATES[0]["OPTIONS"] = dict(TEMPLATES[0]["OPTIONS"], string_if_invalid="")
 TEST_RUNNER = "django.test.runner.DiscoverRunner"
 FIXTURE_DIRS = [BASE_DIR / "tests" / "fixtures"]
+
+# ------------------------------------------------------------------------------ cache and throttles
+# Each test process keeps its cache in memory (no Redis needed for the throttling counters).
+# django_ratelimit is used as a library, not installed as an app, so its check that calls
+# LocMemCache unshared does not run and needs no silencing.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

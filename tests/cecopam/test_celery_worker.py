@@ -6,18 +6,9 @@ import pytest
 
 from cecopam.models import WorkerHeartbeat
 from cecopam.tasks import heartbeat
+from tests.waiting import wait_for
 
 pytestmark = pytest.mark.celery
-
-
-def wait_for(condition, *, timeout=60.0):
-    """Poll until ``condition()`` is true; a liveness bound, not a performance limit."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if value := condition():
-            return value
-        time.sleep(0.2)
-    return condition()
 
 
 def test_a_task_sent_to_each_queue_runs_once_in_the_worker_and_lands_in_the_database(

@@ -80,3 +80,39 @@ def seated(session: CourseSession, count: int, *, by=None, start: int = 0, overr
     return enrolment_create_many(
         session=session, trainees=trainees, by=by, override_reason=override_reason
     )
+
+
+def ready_to_finalise(
+    code: str, passers: int, *, by, failing: int = 0, course=None, start: int = 0
+):
+    """A session in progress of ``passers + failing`` trainees, present every day, full marks
+    for the first ``passers`` and zero for the rest. Returns the session and its enrolments."""
+    from courses.services import attendance_save, gradebook_save
+
+    count = passers + failing
+    session = a_session(course, code, status="open", capacity=max(count, 1))
+    enrolments = seated(session, count, start=start)
+    session = session_transition(session=session, to="in_progress")
+    marks = {(e.pk, day): "present" for e in enrolments for day in session.days}
+    attendance_save(session=session, by=by, marks=marks)
+    components = list(session.course.components.all())
+    scores = {
+        (e.pk, c.pk): c.max_score if i < passers else Decimal(0)
+        for i, e in enumerate(enrolments)
+        for c in components
+    }
+    session = gradebook_save(
+        session=session, by=by, version=session.gradebook_version, scores=scores
+    )
+    return session, enrolments
+
+
+def finalised(code: str, passers: int, *, by, failing: int = 0, course=None, start: int = 0):
+    """``ready_to_finalise``, with its results finalised by ``by``: each passer holds a
+    pending certificate. Returns the session and its enrolments."""
+    from courses.services import session_finalise
+
+    session, enrolments = ready_to_finalise(
+        code, passers, by=by, failing=failing, course=course, start=start
+    )
+    return session_finalise(session=session, by=by), enrolments
