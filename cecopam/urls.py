@@ -45,6 +45,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("trainees/", include("trainees.urls")),
     path("courses/", include("courses.urls")),
+    path("verify/", include("courses.urls.verification")),
     path("readiness/", include("readiness.urls")),
     path("admin/", admin.site.urls),
 ]
