@@ -11,6 +11,7 @@ from django.views.generic import TemplateView
 from cecopam.roles import Role, RoleRequiredMixin, user_role
 from cecopam.selectors import broker_is_up, dashboard_summary, database_is_up
 from courses.selectors import session_list_for_user
+from courses.selectors.certificates import certificates_for_holder
 from trainees.record_sections import record_sections
 from trainees.selectors import Visibility, clearance_rows, trainee_get_for_user_account
 
@@ -58,8 +59,13 @@ class PortalView(RoleRequiredMixin, TemplateView):
         trainee = trainee_get_for_user_account(user=self.request.user)
         rows = clearance_rows(trainee) if trainee else []
         sections = record_sections(trainee=trainee, visibility=Visibility.OWN) if trainee else []
+        certificates = list(certificates_for_holder(user=self.request.user)) if trainee else []
         return super().get_context_data(
-            **kwargs, trainee=trainee, clearance_rows=rows, record_sections=sections
+            **kwargs,
+            trainee=trainee,
+            clearance_rows=rows,
+            record_sections=sections,
+            certificates=certificates,
         )
 
 

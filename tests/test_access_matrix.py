@@ -84,6 +84,27 @@ def trainee_in_taught_session(request) -> dict:
     return trainee_record(request)
 
 
+def held_certificate(request):
+    """The trainee's issued certificate, from the taught session, its results finalised."""
+    from courses.models import Certificate
+    from tests.courses.held_certificates import issued_without_rendering, results_finalised
+
+    session = results_finalised(taught_session(request), by=request.getfixturevalue("instructor"))
+    return issued_without_rendering(Certificate.objects.get(enrolment__session=session))
+
+
+def certificate_kwargs(request) -> dict:
+    return {"pk": held_certificate(request).pk}
+
+
+def verification_kwargs(request) -> dict:
+    return {"code": held_certificate(request).code_display}
+
+
+def certified_session_kwargs(request) -> dict:
+    return {"pk": held_certificate(request).enrolment.session_id}
+
+
 # A session's pages: its administrators and instructors; another instructor must not learn
 # that it exists (404); trainees never (403).
 SESSION_PAGE = row(403, anonymous=LOGIN, instructor=200, other_instructor=404, administrator=200)
@@ -149,6 +170,24 @@ MATRIX: dict[str, tuple[dict, dict]] = {
     "courses:session-gradebook": (session_kwargs, SESSION_PAGE),
     "courses:session-finalise": (session_kwargs, SESSION_PAGE),
     "courses:session-reopen": (session_kwargs, only("administrator")),
+    # A certificate's PDF: its holder, the session's instructors, administrators; to anybody
+    # else it does not exist (404), so nobody learns whose serial is whose.
+    "courses:certificate-download": (
+        certificate_kwargs,
+        row(200, anonymous=LOGIN, other_trainee=404, other_instructor=404),
+    ),
+    "courses:session-certificates-progress": (certified_session_kwargs, SESSION_PAGE),
+    "courses:session-certificates-zip": (certified_session_kwargs, SESSION_PAGE),
+    # Certificates as records: listed, revoked, reissued and retried by administrators.
+    "courses:certificate-list": ({}, only("administrator")),
+    "courses:certificate-detail": (certificate_kwargs, only("administrator")),
+    "courses:certificate-revoke": (certificate_kwargs, only("administrator")),
+    "courses:certificate-reissue": (certificate_kwargs, only("administrator")),
+    "courses:certificate-retry": (certificate_kwargs, only("administrator", allowed=405)),
+    # Verification is public: anyone, signed in or not, checks a code.
+    "verify:form": ({}, row(200)),
+    "verify:detail": (verification_kwargs, row(200)),
+    "verify:json": (verification_kwargs, row(200)),
     "set_language": ({}, row(Redirect("home"))),  # a GET changes nothing; the switch is a POST
     # Django's admin site (the back office): its own sign-in, open to training administrators
     # by role (cecopam.admin_site), whatever is_staff says.

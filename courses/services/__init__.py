@@ -2,6 +2,7 @@
 message a person can act on."""
 
 from courses.services.catalogue import course_components_check, course_create, course_save
+from courses.services.certificate_lifecycle import certificate_reissue, certificate_revoke
 from courses.services.enrolment import (
     enrolment_create,
     enrolment_create_many,
@@ -13,6 +14,8 @@ from courses.services.sessions import session_create, session_save, session_tran
 
 __all__ = [
     "attendance_save",
+    "certificate_reissue",
+    "certificate_revoke",
     "course_components_check",
     "course_create",
     "course_save",

@@ -1,6 +1,13 @@
 """The courses app's URLs, one module per group of pages."""
 
-from courses.urls import catalogue, enrolment, grids, sessions
+from courses.urls import (
+    catalogue,
+    certificate_admin,
+    certificates,
+    enrolment,
+    grids,
+    sessions,
+)
 
 app_name = "courses"
 
@@ -9,4 +16,6 @@ urlpatterns = [
     *sessions.urlpatterns,
     *enrolment.urlpatterns,
     *grids.urlpatterns,
+    *certificates.urlpatterns,
+    *certificate_admin.urlpatterns,
 ]

@@ -17,7 +17,7 @@ def queries_for(client, url) -> int:
     return len(captured)
 
 
-def test_dashboard_queries_do_not_grow_with_trainees_or_workers(client, administrator):
+def test_dashboard_queries_do_not_grow_with_trainees_or_workers(client, administrator, quick_pdfs):
     client.force_login(administrator)
     url = reverse("dashboard")
     empty = queries_for(client, url)
@@ -29,11 +29,11 @@ def test_dashboard_queries_do_not_grow_with_trainees_or_workers(client, administ
     assert queries_for(client, url) == empty == 5
 
 
-def test_portal_queries_do_not_grow_with_trainees(client, trainee_user):
+def test_portal_queries_do_not_grow_with_trainees(client, trainee_user, quick_pdfs):
     client.force_login(trainee_user)
     url = reverse("portal")
     few = queries_for(client, url)
     demo_seed()
     # session, user, groups (role), the trainee with its institution, clearances, languages,
-    # the training history with its sessions and courses
-    assert queries_for(client, url) == few == 7
+    # the training history with its sessions and courses, the certificates with their courses
+    assert queries_for(client, url) == few == 8
