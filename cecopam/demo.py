@@ -269,6 +269,7 @@ class SeedReport:
     courses_created: int = 0
     sessions_created: int = 0
     enrolments_created: int = 0
+    certificates_issued: int = 0
 
     @property
     def changed(self) -> bool:
@@ -280,6 +281,7 @@ class SeedReport:
                 self.courses_created,
                 self.sessions_created,
                 self.enrolments_created,
+                self.certificates_issued,
             )
         )
 
@@ -287,7 +289,8 @@ class SeedReport:
 @transaction.atomic
 def demo_seed() -> SeedReport:
     """Create the demo centre: staff accounts, institutions, about 60 trainees, and their
-    training (courses.demo: the catalogue, and sessions from last year to the coming months).
+    training (courses.demo: the catalogue, sessions from last year to the coming months, and
+    the certificates of those past).
 
     Idempotent: what exists already (looked up by username, institution name and country, or
     nationality + institution + service number; courses by code) is left exactly as it is,
@@ -364,6 +367,7 @@ def demo_seed() -> SeedReport:
     report.courses_created = training.courses_created
     report.sessions_created = training.sessions_created
     report.enrolments_created = training.enrolments_created
+    report.certificates_issued = training.certificates_issued
     return report
 
 

@@ -17,7 +17,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from courses.models import Course, CourseSession, Enrolment
+from courses.models import Certificate, Course, CourseSession, Enrolment, Score
 from courses.results import ComponentRule, result_compute
 from courses.services import (
     attendance_save,
@@ -27,8 +27,11 @@ from courses.services import (
     gradebook_save,
     session_create,
     session_finalise,
+    session_results_reopen,
     session_transition,
 )
+from courses.services.certificate_lifecycle import certificate_reissue, certificate_revoke
+from courses.services.certificates import certificate_render, months_later
 from trainees.models import Trainee
 
 C = Course.Category
@@ -390,7 +393,8 @@ def demo_catalogue(today: datetime.date) -> list[dict]:
             "hours": 24,
             "pass_mark": Decimal(75),
             "min_attendance_percent": 100,
-            "validity_months": 24,
+            # First aid is refreshed every year: the demo's expired certificates are these.
+            "validity_months": 12,
             "components": [
                 _component("Examen teórico", "Theory exam", 30),
                 _component("Evaluación práctica", "Practical assessment", 70, 100, 75, True),
@@ -445,6 +449,11 @@ class DemoSession:
 
 DEMO_SESSIONS = [
     # ---- past: results finalised
+    # First aid a year ago and more: certificates expired, and about to expire.
+    DemoSession(
+        "PAB", -60, S.COMPLETED, ("instructor3",), 16, 12, venue=FIELD_VENUE, fail_total=1
+    ),
+    DemoSession("PAB", -46, S.COMPLETED, ("instructor3",), 16, 8, venue=FIELD_VENUE),
     DemoSession(
         "CPTM", -40, S.COMPLETED, ("instructor2", "instructor1"), 24, 18, OFFICERS_AND_POLICE,
         fail_total=1, fail_attendance=1, logins=(("trainee", PASS), ("trainee2", PASS)),
@@ -494,11 +503,24 @@ WAIVER_REASON = (
 )
 
 
+# What the training administrator does to two of the certificates once they are issued.
+REVOCATION_REASON = (
+    "Suplantación de identidad: otra persona presentó el examen de conocimientos en su lugar "
+    "(acta de la Dirección de Evaluación DE/2026/031)."
+)
+REOPENING_REASON = (
+    "Revisión del examen del módulo 3 a petición de la institución: una respuesta correcta se "
+    "calificó como errónea."
+)
+REISSUE_REASON = "Calificación final corregida tras la revisión del examen del módulo 3."
+
+
 @dataclass
 class TrainingSeedReport:
     courses_created: int = 0
     sessions_created: int = 0
     enrolments_created: int = 0
+    certificates_issued: int = 0
 
 
 @transaction.atomic
@@ -508,10 +530,16 @@ def demo_training_seed(
     instructors: Mapping[str, object],
     logins: Mapping[str, Trainee | None],
 ) -> TrainingSeedReport:
-    """Create the demo catalogue, then its sessions, around today.
+    """Create the demo catalogue, then its sessions, around today, and the certificates of
+    those whose results are final: issued (one revoked since, one reissued after a correction
+    of the results, some expired).
 
     ``by`` (the training administrator) nominates; ``instructors`` and ``logins`` (the demo
     trainees with an account) are the people the sessions name, by username.
+
+    The certificates' PDFs are rendered here, synchronously: seeding runs before any worker or
+    broker is up, and nothing waits for one (what is queued after the commit, while no broker
+    answers, is logged and dropped; the certificates are issued already).
 
     Idempotent: a course whose code exists is left as it is, and the sessions are scheduled
     only while none of the demo courses has a session yet: dates count from the day of
@@ -551,12 +579,14 @@ class _Scheduler:
         login_pks = {t.pk for t in self.logins.values()}
         self.pool = [t for t in free if t.pk not in login_pks]
         self.passed: dict[int, set[str]] = {}  # trainee pk -> codes of the courses passed
+        self.finalised: list[tuple[CourseSession, object]] = []  # with the instructor who did
         self.busy: dict[int, list[tuple[datetime.date, datetime.date]]] = {}
         self.numbers: dict[tuple[str, int], int] = {}
 
     def run(self) -> None:
         for spec in sorted(DEMO_SESSIONS, key=lambda s: s.week):
             self.schedule(spec)
+        self.certify()
 
     # -------------------------------------------------------------- one session
     def schedule(self, spec: DemoSession) -> None:
@@ -682,11 +712,74 @@ class _Scheduler:
         gradebook_save(
             session=session, by=instructor, version=session.gradebook_version, scores=scores
         )
-        session_finalise(session=session, by=instructor)
+        session = session_finalise(session=session, by=instructor)
+        self.finalised.append((session, instructor))
         for trainee_id in session.enrolments.filter(status=Enrolment.Status.PASSED).values_list(
             "trainee_id", flat=True
         ):
             self.passed.setdefault(trainee_id, set()).add(course.code)
+
+    # -------------------------------------------------------------- the certificates
+    def certify(self) -> None:
+        """Issue the certificates that finalising the past sessions created, then revoke one
+        and reissue another, as the training administrator would."""
+        for session, _instructor in self.finalised:
+            _dated_as_issued_when_it_ended(session)
+        self.render(
+            Certificate.objects.filter(
+                enrolment__session__in=[session for session, _ in self.finalised],
+                status=Certificate.Status.PENDING,
+            )
+        )
+        self.revoke_one()
+        self.correct_and_reissue_one()
+
+    def render(self, certificates) -> None:
+        """Render now what a PDF worker would render after the commit."""
+        ids = list(certificates.order_by("serial").values_list("pk", flat=True))
+        # The demo's holders are not emailed their certificates (the issued email finds them
+        # sent): the addresses are made up, and a worker already running when the demo is
+        # seeded would otherwise mail every one of them.
+        Certificate.objects.filter(pk__in=ids).update(emailed_at=timezone.now())
+        for certificate_id in ids:
+            certificate_render(certificate_id=certificate_id)
+        self.report.certificates_issued += len(ids)
+
+    def finalised_session(self, course_code: str) -> tuple[CourseSession, object]:
+        return next((s, i) for s, i in self.finalised if s.course.code == course_code)
+
+    def revoke_one(self) -> None:
+        """A certificate of the SEA prevention course, revoked: someone else sat the exam."""
+        session, _instructor = self.finalised_session("PEAS")
+        certificate = (
+            Certificate.objects.filter(enrolment__session=session).order_by("-serial").first()
+        )
+        certificate_revoke(certificate=certificate, by=self.by, reason=REVOCATION_REASON)
+
+    def correct_and_reissue_one(self) -> None:
+        """The first CPTM's results reopened to correct an exam marked wrong (the second demo
+        trainee's, when she took it), finalised again, and her certificate reissued with the
+        corrected total: the old one is superseded by the new."""
+        session, instructor = self.finalised_session("CPTM")
+        passed = session.enrolments.filter(status=Enrolment.Status.PASSED).order_by("pk")
+        trainee = self.logins.get("trainee2")
+        enrolment = (trainee and passed.filter(trainee=trainee).first()) or passed.first()
+        certificate = enrolment.certificates.get(status=Certificate.Status.ISSUED)
+        exams = session.course.components.all()[0]  # the module exams
+        score = Score.objects.get(enrolment=enrolment, component=exams).value
+
+        session = session_results_reopen(session=session, by=self.by, reason=REOPENING_REASON)
+        session = gradebook_save(
+            session=session,
+            by=instructor,
+            version=session.gradebook_version,
+            scores={(enrolment.pk, exams.pk): min(score + 5, exams.max_score)},
+        )
+        session_finalise(session=session, by=instructor)
+        replacement = certificate_reissue(
+            certificate=certificate, by=self.by, reason=REISSUE_REASON
+        )
+        self.render(Certificate.objects.filter(pk=replacement.pk))
 
     def outcomes(self, spec, trainees, rng) -> dict[int, str]:
         outcomes = {self.logins[n].pk: o for n, o in spec.logins if n in self.logins}
@@ -701,6 +794,19 @@ class _Scheduler:
         for trainee in others:
             outcomes[trainee.pk] = failing.pop() if failing else PASS
         return outcomes
+
+
+def _dated_as_issued_when_it_ended(session: CourseSession) -> None:
+    """Demo data only: the services date a certificate the day its session's results are
+    finalised, which for every demo session is the day of seeding. A centre's certificates
+    were issued as each session ended, and some have expired since; the demo's are dated so
+    (before their PDFs are printed). They keep the serial numbers they were given, in the
+    year of seeding."""
+    months = session.course.validity_months
+    Certificate.objects.filter(enrolment__session=session).update(
+        issued_on=session.end_date,
+        valid_until=months_later(session.end_date, months) if months else None,
+    )
 
 
 def _after_weekdays(start: datetime.date, weekdays: int) -> datetime.date:

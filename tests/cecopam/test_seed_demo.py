@@ -12,7 +12,9 @@ from cecopam.roles import Role, user_role
 from trainees.models import Clearance, Institution, LanguageSkill, Trainee
 from trainees.selectors import ClearanceState, clearance_rows
 
-pytestmark = pytest.mark.django_db
+# The demo's certificates are rendered with a stand-in page here: tests/courses/test_demo.py
+# prints them for real.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("quick_pdfs")]
 
 
 def snapshot():

@@ -9,10 +9,12 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 
+from cecopam.celery import app
 from cecopam.demo import demo_seed
 from courses.models import (
     AssessmentComponent,
     Attendance,
+    Certificate,
     Course,
     CourseSession,
     Enrolment,
@@ -26,15 +28,37 @@ from courses.selectors import (
     session_list_for_user,
     training_history,
 )
+from tests.courses.pdfs import pdf_text
 from trainees.models import Trainee
 
 pytestmark = pytest.mark.django_db
 
 S = CourseSession.Status
 E = Enrolment.Status
+C = Certificate.Status
 
 
-def test_the_catalogue_has_a_course_in_every_category_with_weights_adding_to_100():
+@pytest.fixture
+def no_broker(tmp_path):
+    """Celery's broker pointed at a Redis that is not there, as when ``make run`` seeds the
+    demo before it starts Redis."""
+    previous = app.conf.broker_url
+    app.conf.broker_url = f"redis+socket://{tmp_path / 'no-redis-here.sock'}"
+    # Connections come from a pool made for the broker's URL: a new one for the new URL.
+    app._pool = None
+    app.amqp._producer_pool = None
+    try:
+        yield
+    finally:
+        app.pool.force_close_all()
+        app.conf.broker_url = previous
+        app._pool = None
+        app.amqp._producer_pool = None
+
+
+def test_the_catalogue_has_a_course_in_every_category_with_weights_adding_to_100(
+    quick_pdfs,
+):
     demo_seed()
     courses = list(Course.objects.prefetch_related("components", "prerequisites"))
     assert {c.category for c in courses} == set(Course.Category.values)
@@ -59,7 +83,7 @@ def test_the_catalogue_has_a_course_in_every_category_with_weights_adding_to_100
     assert by_code["CPTM"].validity_months == 36
 
 
-def test_past_sessions_have_final_results_with_passes_and_every_kind_of_fail():
+def test_past_sessions_have_final_results_with_passes_and_every_kind_of_fail(quick_pdfs):
     demo_seed()
     today = timezone.localdate()
     completed = list(CourseSession.objects.filter(status=S.COMPLETED).select_related("course"))
@@ -93,7 +117,9 @@ def test_past_sessions_have_final_results_with_passes_and_every_kind_of_fail():
     assert any(e.status == E.NO_SHOW for e in results)
 
 
-def test_instructor1_teaches_a_session_in_progress_with_attendance_and_partial_scores(client):
+def test_instructor1_teaches_a_session_in_progress_with_attendance_and_partial_scores(
+    client, quick_pdfs
+):
     demo_seed()
     today = timezone.localdate()
     instructor1 = get_user_model().objects.get(username="instructor1")
@@ -116,7 +142,9 @@ def test_instructor1_teaches_a_session_in_progress_with_attendance_and_partial_s
     assert not session.results_final
 
 
-def test_sessions_ahead_are_open_with_a_waitlist_planned_with_nominations_or_cancelled():
+def test_sessions_ahead_are_open_with_a_waitlist_planned_with_nominations_or_cancelled(
+    quick_pdfs,
+):
     demo_seed()
     today = timezone.localdate()
     administrator = get_user_model().objects.get(username="admin")
@@ -138,7 +166,7 @@ def test_sessions_ahead_are_open_with_a_waitlist_planned_with_nominations_or_can
     assert len(set(codes)) == len(codes)
 
 
-def test_the_demo_trainee_has_passed_failed_and_upcoming_courses(client):
+def test_the_demo_trainee_has_passed_failed_and_upcoming_courses(client, quick_pdfs):
     demo_seed()
     today = timezone.localdate()
     trainee = Trainee.objects.get(user__username="trainee")
@@ -161,6 +189,7 @@ COURSE_MODELS = (
     Attendance,
     Score,
     ResultsReopening,
+    Certificate,
 )
 
 
@@ -174,13 +203,19 @@ def counts():
     }
 
 
-def test_seeding_again_changes_nothing_even_on_a_later_day():
+def test_seeding_again_changes_nothing_even_on_a_later_day(quick_pdfs):
     first = demo_seed()
     seeded = counts()
-    assert (first.courses_created, first.sessions_created, first.enrolments_created) == (
+    assert (
+        first.courses_created,
+        first.sessions_created,
+        first.enrolments_created,
+        first.certificates_issued,
+    ) == (
         seeded["Course"][0],
         seeded["CourseSession"][0],
         seeded["Enrolment"][0],
+        seeded["Certificate"][0],
     )
     assert not demo_seed().changed
     assert counts() == seeded
@@ -189,3 +224,65 @@ def test_seeding_again_changes_nothing_even_on_a_later_day():
     with mock.patch("django.utils.timezone.localdate", return_value=a_month_later):
         assert not demo_seed().changed
     assert counts() == seeded
+
+
+def test_past_sessions_have_certificates_issued_some_expired_one_revoked_one_reissued(client):
+    demo_seed()  # the PDFs printed for real
+    today = timezone.localdate()
+    administrator = get_user_model().objects.get(username="admin")
+    certificates = list(
+        Certificate.objects.select_related("enrolment__session", "enrolment__trainee__user")
+    )
+
+    # One certificate in force for every pass, rendered, dated the day its session ended.
+    in_force = [c for c in certificates if c.status != C.SUPERSEDED]
+    passes = Enrolment.objects.filter(status=E.PASSED).values_list("pk", flat=True)
+    assert sorted(c.enrolment_id for c in in_force) == sorted(passes)
+    assert {c.status for c in certificates} == {C.ISSUED, C.REVOKED, C.SUPERSEDED}
+    assert all(c.pdf and len(c.sha256) == 64 for c in certificates)
+    assert all(
+        c.issued_on == c.enrolment.session.end_date for c in certificates if not c.supersedes_id
+    )
+
+    standing = {c.pk: c.standing(today) for c in certificates}
+    expired = [c for c in certificates if standing[c.pk] == Certificate.Standing.EXPIRED]
+    assert expired and all(c.valid_until < today for c in expired)
+    assert any(  # a reminder is due soon
+        today < c.valid_until <= today + datetime.timedelta(days=90)
+        for c in certificates
+        if standing[c.pk] == Certificate.Standing.VALID and c.valid_until
+    )
+    [revoked] = [c for c in certificates if c.status == C.REVOKED]
+    assert revoked.revocation_reason and revoked.revoked_by == administrator
+    [old] = [c for c in certificates if c.status == C.SUPERSEDED]
+    new = old.superseded_by
+    assert standing[new.pk] == Certificate.Standing.VALID
+    assert (new.enrolment_id, new.valid_until) == (old.enrolment_id, old.valid_until)
+    assert Decimal(new.snapshot["total"]) > Decimal(old.snapshot["total"])  # the correction
+    assert new.enrolment.trainee.user.username == "trainee2"
+
+    # The demo trainee's portal shows the certificates in force, and their PDFs are real.
+    held = [
+        c
+        for c in certificates
+        if c.enrolment.trainee.user and c.enrolment.trainee.user.username == "trainee"
+    ]
+    assert any(standing[c.pk] == Certificate.Standing.VALID for c in held)
+    client.force_login(held[0].enrolment.trainee.user)
+    page = client.get(reverse("portal")).text
+    assert all(c.serial in page for c in held)
+    with held[0].pdf.open("rb") as stored:
+        text = pdf_text(stored.read()).replace("\n", " ")
+    assert held[0].snapshot["holder"] in text and held[0].serial in text
+
+
+def test_seeding_before_redis_runs_issues_the_certificates_all_the_same(
+    no_broker, quick_pdfs, django_capture_on_commit_callbacks, caplog
+):
+    with django_capture_on_commit_callbacks(execute=True) as queued:
+        report = demo_seed()
+
+    # After the commit the certificates were offered to the broker, which was not there.
+    assert queued and "Could not queue" in caplog.text
+    assert report.certificates_issued == Certificate.objects.count() > 100
+    assert not Certificate.objects.exclude(status__in=[C.ISSUED, C.REVOKED, C.SUPERSEDED])

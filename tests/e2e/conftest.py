@@ -72,3 +72,11 @@ def screenshot(page):
         return path
 
     return take
+
+
+@pytest.fixture
+def demo_centre(transactional_db, quick_pdfs):
+    """The demo centre, for the live server to show (its certificates' pages are stand-ins)."""
+    from cecopam.demo import demo_seed
+
+    demo_seed()

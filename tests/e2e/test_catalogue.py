@@ -6,11 +6,10 @@ journey holds whatever the state of the translations; the words checked are the 
 
 import re
 
-import pytest
 from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
-from cecopam.demo import DEMO_PASSWORD, demo_seed
+from cecopam.demo import DEMO_PASSWORD
 from courses.models import Course, CourseSession
 from courses.services import (
     course_create,
@@ -19,11 +18,6 @@ from courses.services import (
     session_transition,
 )
 from trainees.models import Trainee
-
-
-@pytest.fixture
-def demo_centre(transactional_db):
-    demo_seed()
 
 
 def sign_in(page, live_server, username):

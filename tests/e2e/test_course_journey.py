@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from cecopam.demo import DEMO_PASSWORD, demo_seed
+from cecopam.demo import DEMO_PASSWORD
 from courses.models import Course, CourseSession, Enrolment
 from trainees.models import Trainee
 
@@ -16,11 +16,6 @@ WORDS = {
     "es": {"passed": "Aprobado", "failed": "Reprobado", "waitlisted": "lista de espera"},
     "en": {"passed": "Passed", "failed": "Failed", "waitlisted": "waitlisted"},
 }
-
-
-@pytest.fixture
-def demo_centre(transactional_db):
-    demo_seed()
 
 
 def sign_in(page, live_server, username, language):

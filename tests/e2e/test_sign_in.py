@@ -4,7 +4,7 @@ Spanish (the default) and in English (through the language switch)."""
 import pytest
 from playwright.sync_api import expect
 
-from cecopam.demo import DEMO_PASSWORD, demo_seed
+from cecopam.demo import DEMO_PASSWORD
 
 TEXT = {
     "es": {
@@ -29,11 +29,6 @@ TEXT = {
     },
 }
 DEMO_USERS = {"administrator": "admin", "instructor": "instructor1", "trainee": "trainee"}
-
-
-@pytest.fixture
-def demo_centre(transactional_db):
-    demo_seed()
 
 
 def open_sign_in(page, live_server, language):

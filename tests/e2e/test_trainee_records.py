@@ -2,16 +2,10 @@
 
 import re
 
-import pytest
 from playwright.sync_api import expect
 
-from cecopam.demo import DEMO_PASSWORD, demo_seed
+from cecopam.demo import DEMO_PASSWORD
 from trainees.models import Trainee
-
-
-@pytest.fixture
-def demo_centre(transactional_db):
-    demo_seed()
 
 
 def sign_in(page, live_server, username):

@@ -14,7 +14,7 @@ class Command(BaseCommand):
                 _(
                     "Demo data loaded: %(users)d accounts, %(institutions)d institutions, "
                     "%(trainees)d trainees, %(courses)d courses, %(sessions)d sessions, "
-                    "%(enrolments)d enrolments."
+                    "%(enrolments)d enrolments, %(certificates)d certificates."
                 )
                 % {
                     "users": report.users_created,
@@ -23,6 +23,7 @@ class Command(BaseCommand):
                     "courses": report.courses_created,
                     "sessions": report.sessions_created,
                     "enrolments": report.enrolments_created,
+                    "certificates": report.certificates_issued,
                 }
             )
         else:
