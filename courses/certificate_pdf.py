@@ -66,6 +66,9 @@ def _dates(value: str | datetime.date | None) -> dict[str, str] | None:
     return {language: _long_date(value, language) for language in LANGUAGES}
 
 
+QR_MASK = 2
+
+
 def certificate_html(
     *,
     snapshot: dict,
@@ -75,7 +78,9 @@ def certificate_html(
 ) -> str:
     """The certificate as HTML, everything printed taken from the frozen snapshot."""
     url = verification_url(code)
-    qr = segno.make(url, error="m")
+    # A fixed mask: choosing the best of the eight, in pure Python, took a twentieth of a
+    # certificate's whole render, and any mask reads the same in every scanner.
+    qr = segno.make(url, error="m", mask=QR_MASK)
     return render_to_string(
         "pdf/certificate.html",
         {

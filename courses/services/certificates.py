@@ -189,9 +189,16 @@ def certificate_render(*, certificate_id: int) -> Certificate | None:
             ) % {"n": certificate.render_attempts}
             certificate.save(update_fields=["status", "last_error", "updated_at"])
             return certificate
+        # The claim writes no history record: "rendering" lasts a render, and the history
+        # shows what the certificate became (issued, or failed with its error).
         certificate.status = Certificate.Status.RENDERING
         certificate.render_attempts += 1
-        certificate.save(update_fields=["status", "render_attempts", "updated_at"])
+        certificate.updated_at = timezone.now()
+        Certificate.objects.filter(pk=certificate_id).update(
+            status=certificate.status,
+            render_attempts=certificate.render_attempts,
+            updated_at=certificate.updated_at,
+        )
 
     # The slow part holds no lock and no transaction.
     pdf = certificate_pdf(
