@@ -17,6 +17,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from cecopam.dates import months_later
 from courses.models import Certificate, Course, CourseSession, Enrolment, Score
 from courses.results import ComponentRule, result_compute
 from courses.services import (
@@ -31,7 +32,7 @@ from courses.services import (
     session_transition,
 )
 from courses.services.certificate_lifecycle import certificate_reissue, certificate_revoke
-from courses.services.certificates import certificate_render, months_later
+from courses.services.certificates import certificate_render
 from trainees.models import Trainee
 
 C = Course.Category

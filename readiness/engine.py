@@ -46,6 +46,7 @@ from django.utils.text import get_text_list
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from cecopam.dates import months_later
 from courses.models import in_language
 from trainees.models import Clearance, LanguageSkill, Trainee
 
@@ -329,14 +330,6 @@ def years_completed(start: datetime.date, on: datetime.date) -> int:
     return on.year - start.year - ((on.month, on.day) < (start.month, start.day))
 
 
-def _months_later(day: datetime.date, months: int) -> datetime.date:
-    # Imported here: courses.services pulls in the PDF renderer, which the models that
-    # import this module must not load while Django starts.
-    from courses.services.certificates import months_later
-
-    return months_later(day, months)
-
-
 def _dated(
     code_expired: Code,
     code_lapses: Code,
@@ -484,7 +477,7 @@ def readiness_evaluate(
             findings.append(Finding(Code.CLEARANCE_MISSING, subject=Kind.POLICE_AMS))
         else:
             issued_on, valid_until = held
-            window_end = _months_later(issued_on, AMS_MONTHS)
+            window_end = months_later(issued_on, AMS_MONTHS)
             until = window_end if valid_until is None else min(valid_until, window_end)
             finding = _dated(
                 Code.CLEARANCE_EXPIRED,
@@ -502,7 +495,7 @@ def readiness_evaluate(
             findings.append(Finding(Code.CLEARANCE_MISSING, subject=Kind.PASSPORT))
         elif held[1] is not None:
             valid_until = held[1]
-            needed = _months_later(on, requirements.passport_months)
+            needed = months_later(on, requirements.passport_months)
             if valid_until < on:
                 findings.append(
                     Finding(Code.CLEARANCE_EXPIRED, subject=Kind.PASSPORT, on=valid_until)

@@ -9,7 +9,6 @@ mid-render leaves the row pending or rendering, and the sweeper queues it again.
 
 from __future__ import annotations
 
-import calendar
 import datetime
 import hashlib
 import logging
@@ -24,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from simple_history.utils import bulk_create_with_history
 
+from cecopam.dates import months_later
 from courses.certificate_pdf import certificate_html, certificate_pdf
 from courses.models import Certificate, CertificateSerial, CourseSession, Enrolment
 from courses.verification_codes import verification_code_new
@@ -33,16 +33,6 @@ logger = logging.getLogger(__name__)
 # Reasons kept in a certificate's history: stored in English, shown translated.
 RENDERED = gettext_noop("PDF rendered")
 RETRIED = gettext_noop("Render retried")
-
-
-def months_later(day: datetime.date, months: int) -> datetime.date:
-    """The same day ``months`` later; the month's last day when it is shorter (31 Jan + 1
-    month is 28 or 29 Feb)."""
-    years, month_index = divmod(day.month - 1 + months, 12)
-    year, month = day.year + years, month_index + 1
-    return day.replace(
-        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
-    )
 
 
 def certificate_serials_take(*, year: int, count: int) -> list[str]:

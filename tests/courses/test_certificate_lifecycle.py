@@ -9,9 +9,10 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import translation
 
+from cecopam.dates import months_later
 from courses.models import Certificate
 from courses.services import certificate_reissue, certificate_revoke, session_results_reopen
-from courses.services.certificates import certificate_render, months_later
+from courses.services.certificates import certificate_render
 from tests.courses.certificate_states import failed, finalised_with, issued, record_corrected
 from tests.trainees.helpers import a_trainee
 

@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from django.db import IntegrityError, connection, transaction
 
+from cecopam.dates import months_later
 from courses.models import Certificate
 from courses.services import (
     attendance_save,
@@ -17,7 +18,6 @@ from courses.services import (
     session_results_reopen,
     session_transition,
 )
-from courses.services.certificates import months_later
 from courses.verification_codes import (
     ALPHABET,
     verification_code_new,
