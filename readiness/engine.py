@@ -94,6 +94,27 @@ class Code(StrEnum):
 
 LAPSING = frozenset({Code.COURSE_LAPSES, Code.CLEARANCE_LAPSES, Code.MANDATE_ENDS})
 
+_REQUIREMENT_OF = {
+    Code.MISSION_CLOSED: "mission",
+    Code.MANDATE_ENDED: "mission",
+    Code.MANDATE_ENDS: "mission",
+    Code.COURSE_MISSING: "course:{subject}",
+    Code.COURSE_EXPIRED: "course:{subject}",
+    Code.COURSE_LAPSES: "course:{subject}",
+    Code.LANGUAGE_MISSING: "language",
+    Code.LANGUAGE_BELOW: "language",
+    Code.CLEARANCE_MISSING: "clearance:{subject}",
+    Code.CLEARANCE_EXPIRED: "clearance:{subject}",
+    Code.CLEARANCE_LAPSES: "clearance:{subject}",
+    Code.PASSPORT_TOO_SHORT: "clearance:{subject}",
+    Code.AGE_BELOW: "age",
+    Code.AGE_ABOVE: "age",
+    Code.SERVICE_UNKNOWN: "service",
+    Code.SERVICE_TOO_SHORT: "service",
+    Code.RANK_NOT_ALLOWED: "rank",
+    Code.CATEGORY_NOT_ALLOWED: "category",
+}
+
 
 # ------------------------------------------------------------------ inputs
 
@@ -196,6 +217,13 @@ class Finding:
     @property
     def blocking(self) -> bool:
         return self.code not in LAPSING
+
+    @property
+    def requirement(self) -> str:
+        """The requirement this finding is about, as a key the board filters on: one course
+        (``course:UOF``), the language test, one clearance (``clearance:passport``), age,
+        service, rank, category or the mission itself."""
+        return _REQUIREMENT_OF[self.code].format(subject=self.subject)
 
     def message(self) -> str:
         """What is wrong, in the active language, in words an administrator can act on."""
@@ -362,6 +390,44 @@ def _required_clearances(requirements: ProfileRequirements, mission: MissionFact
     if requirements.weapons_handling:
         kinds.append(Kind.WEAPONS_HANDLING)
     return kinds
+
+
+def requirement_choices(
+    requirements: ProfileRequirements, mission: MissionFacts
+) -> list[tuple[str, str]]:
+    """Every requirement of this profile for this mission, as (key, label) in the active
+    language, in the order the engine checks them: what the board's "lacks" filter offers."""
+    choices = [("mission", gettext("The mission's mandate"))]
+    if requirements.allowed_rank_categories:
+        choices.append(("rank", gettext("Rank category")))
+    if requirements.allowed_un_categories:
+        choices.append(("category", gettext("UN personnel category")))
+    if requirements.min_age is not None or requirements.max_age is not None:
+        choices.append(("age", gettext("Age")))
+    if requirements.min_years_of_service is not None:
+        choices.append(("service", gettext("Years of service")))
+    for course in requirements.required_courses:
+        choices.append(
+            (f"course:{course.code}", gettext("%(course)s certificate") % {"course": course.title})
+        )
+    if requirements.min_language_level and mission.languages:
+        choices.append(
+            (
+                "language",
+                gettext("%(languages)s test, %(level)s or above")
+                % {
+                    "languages": get_text_list([_language(c) for c in mission.languages]),
+                    "level": requirements.min_language_level,
+                },
+            )
+        )
+    kinds = _required_clearances(requirements, mission)
+    if requirements.police_ams:
+        kinds.append(Kind.POLICE_AMS)
+    if requirements.passport_months is not None:
+        kinds.append(Kind.PASSPORT)
+    choices += [(f"clearance:{kind}", _label(Clearance.Kind, kind)) for kind in kinds]
+    return choices
 
 
 def readiness_evaluate(
