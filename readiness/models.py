@@ -6,6 +6,7 @@ The readiness engine (``readiness.engine``) never reads these models: ``Mission.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -15,7 +16,13 @@ from simple_history.models import HistoricalRecords
 
 from cecopam.models import TimeStampedModel
 from courses.models import Course, in_language
-from readiness.engine import Medical, MissionFacts, ProfileRequirements, RequiredCourse
+from readiness.engine import (
+    Medical,
+    MissionFacts,
+    ProfileRequirements,
+    RequiredCourse,
+    Verdict,
+)
 from trainees.models import LanguageSkill, Trainee
 
 
@@ -276,3 +283,66 @@ class DeploymentProfile(TimeStampedModel):
             allowed_rank_categories=frozenset(self.allowed_rank_categories),
             allowed_un_categories=frozenset(self.allowed_un_categories),
         )
+
+
+class Roster(TimeStampedModel):
+    """Ready people selected for one rotation: whom the centre nominates, for which mission
+    and role, to deploy on which date. Each member's verdict is kept as it was when the
+    roster was saved."""
+
+    name = models.CharField(_("name"), max_length=200)
+    mission = models.ForeignKey(
+        Mission, on_delete=models.PROTECT, related_name="rosters", verbose_name=_("mission")
+    )
+    profile = models.ForeignKey(
+        DeploymentProfile,
+        on_delete=models.PROTECT,
+        related_name="rosters",
+        verbose_name=_("deployment profile"),
+    )
+    deploys_on = models.DateField(_("deployment date"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    trainees = models.ManyToManyField(
+        Trainee, through="RosterMember", related_name="rosters", verbose_name=_("trainees")
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("roster")
+        verbose_name_plural = _("rosters")
+        ordering = ["-deploys_on", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RosterMember(models.Model):
+    roster = models.ForeignKey(
+        Roster, on_delete=models.CASCADE, related_name="members", verbose_name=_("roster")
+    )
+    trainee = models.ForeignKey(
+        Trainee, on_delete=models.PROTECT, related_name="+", verbose_name=_("trainee")
+    )
+    verdict = models.CharField(_("verdict when saved"), max_length=20, choices=Verdict.choices)
+    lapses_on = models.DateField(
+        _("first lapse"),
+        null=True,
+        blank=True,
+        help_text=_("The earliest date something of theirs lapses (ready, but expiring)."),
+    )
+
+    class Meta:
+        verbose_name = _("roster member")
+        verbose_name_plural = _("roster members")
+        constraints = [
+            models.UniqueConstraint(fields=["roster", "trainee"], name="roster_member_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.roster} – {self.trainee}"

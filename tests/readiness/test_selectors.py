@@ -6,8 +6,8 @@ import itertools
 
 import pytest
 from django.db import connection
-from django.utils import translation
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from courses.models import Certificate, Course
 from readiness.engine import Code, Verdict
@@ -29,6 +29,12 @@ U = Trainee.UNCategory
 
 @pytest.fixture
 def minurso():
+    return seed_minurso()
+
+
+def seed_minurso():
+    """The catalogue's readiness courses and the reference data; MINURSO and the military
+    observers' profile."""
     for code in ("CPTM", "UNPOL", "UNMEM", "UNSOC", "UOF"):
         a_course(code, title_en=f"{code} course", title_es=f"Curso {code}")
     readiness_reference_seed()
