@@ -3,30 +3,26 @@ expires. Each goes out once however often a task runs, is retried or runs twice 
 time: a row is claimed first (``emailed_at``, a CertificateReminder), the message sent next,
 and the claim given back if sending fails.
 
-Every message is bilingual, Spanish first and English below, one language per half: each half
-is rendered from the same templates under ``translation.override``.
+Every message is bilingual (``cecopam.mail``).
 """
 
 from __future__ import annotations
 
 import datetime
 import logging
-from collections.abc import Callable
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db.models import Min
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
+from cecopam.mail import bilingual_message
 from courses.models import Certificate, CertificateReminder
 from courses.verification_codes import verification_url
 
 logger = logging.getLogger(__name__)
 
-LANGUAGES = ("es", "en")
-PLAIN_TEXT_DIVIDER = "\n\n" + "-" * 60 + "\n\n"
 # The reminders' lead times in days, the most urgent last.
 LEADS = sorted(CertificateReminder.Lead.values, reverse=True)
 
@@ -79,10 +75,10 @@ def _issued_message(certificate: Certificate, address: str) -> EmailMultiAlterna
         "verification_url": verification_url(certificate.code),
         "portal_url": _portal_url(),
     }
-    message = _bilingual_message(
-        name="certificate_issued",
+    message = bilingual_message(
+        templates="courses/email/certificate_issued",
         context=lambda language: {**shared, "course": snapshot[f"course_title_{language}"]},
-        to=address,
+        to=[address],
     )
     with certificate.pdf.open("rb") as pdf:
         message.attach(f"{certificate.serial}.pdf", pdf.read(), "application/pdf")
@@ -179,38 +175,11 @@ def _expiry_message(certificate: Certificate, today: datetime.date) -> EmailMult
         "verification_url": verification_url(certificate.code),
         "portal_url": _portal_url(),
     }
-    return _bilingual_message(
-        name="certificate_expiry",
+    return bilingual_message(
+        templates="courses/email/certificate_expiry",
         context=lambda language: {**shared, "course": snapshot[f"course_title_{language}"]},
-        to=certificate.enrolment.trainee.email,
+        to=[certificate.enrolment.trainee.email],
     )
-
-
-# ------------------------------------------------------------------ one message, two languages
-def _bilingual_message(
-    *, name: str, context: Callable[[str], dict], to: str
-) -> EmailMultiAlternatives:
-    """A message from ``courses/email/<name>_subject.txt``, ``_body.txt`` and ``_body.html``,
-    each rendered once in Spanish and once in English: the subjects joined by a slash, the
-    plain-text halves by a line, the HTML halves in one document."""
-    subjects, texts, htmls = [], [], []
-    for language in LANGUAGES:
-        with translation.override(language):
-            part = {**context(language), "language": language}
-            subjects.append(render_to_string(f"courses/email/{name}_subject.txt", part))
-            texts.append(render_to_string(f"courses/email/{name}_body.txt", part).strip())
-            htmls.append(render_to_string(f"courses/email/{name}_body.html", part))
-    # A header holds one line.
-    subject = " / ".join(" ".join(s.split()) for s in subjects)
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=PLAIN_TEXT_DIVIDER.join(texts) + "\n",
-        to=[to],
-        headers={"Content-Language": ", ".join(LANGUAGES)},
-    )
-    html = render_to_string("courses/email/_bilingual.html", {"subject": subject, "parts": htmls})
-    message.attach_alternative(html, "text/html")
-    return message
 
 
 def _portal_url() -> str:
