@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.views import View
 from django.views.generic import TemplateView
 
+from cecopam.dashboard import dashboard_figures
 from cecopam.roles import Role, RoleRequiredMixin, user_role
 from cecopam.selectors import broker_is_up, dashboard_summary, database_is_up
 from courses.selectors import session_list_for_user
@@ -39,7 +40,9 @@ class DashboardView(RoleRequiredMixin, TemplateView):
     template_name = "cecopam/dashboard.html"
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(**kwargs, summary=dashboard_summary())
+        return super().get_context_data(
+            **kwargs, summary=dashboard_summary(), figures=dashboard_figures()
+        )
 
 
 class InstructorHomeView(RoleRequiredMixin, TemplateView):

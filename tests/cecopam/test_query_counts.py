@@ -1,12 +1,19 @@
 """Home pages run a fixed number of SQL queries, however many trainees the centre holds."""
 
+import datetime
+
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cecopam.demo import demo_seed
 from cecopam.services import heartbeat_record
+from courses.models import Course
+from readiness.models import DeploymentProfile, Mission
+from readiness.seeding import readiness_reference_seed
+from tests.readiness.population import population
 
 pytestmark = pytest.mark.django_db
 
@@ -20,13 +27,28 @@ def queries_for(client, url) -> int:
 def test_dashboard_queries_do_not_grow_with_trainees_or_workers(client, administrator, quick_pdfs):
     client.force_login(administrator)
     url = reverse("dashboard")
-    empty = queries_for(client, url)
     demo_seed()
+    readiness_reference_seed()
+    cache.clear()
+    few = queries_for(client, url)
+    population(300, courses=list(Course.objects.all()[:3]), on=datetime.date.today())
     for worker in ("a@host1", "b@host2", "c@host3"):
         heartbeat_record(queue="default", worker=worker)
         heartbeat_record(queue="pdf", worker=worker)
-    # session, user, groups (role), trainee totals (one aggregate), heartbeats
-    assert queries_for(client, url) == empty == 5
+    cache.clear()
+    # session, user, groups (role), trainee totals (one aggregate), heartbeats; sessions
+    # running, certificates this year, the three charts; missions, profiles, their courses,
+    # and at most four per active mission and profile that applies to it (none per trainee).
+    pairs = sum(
+        1
+        for mission in Mission.objects.filter(status="active")
+        for profile in DeploymentProfile.objects.filter(active=True)
+        if profile.mission_id in (None, mission.pk)
+    )
+    many = queries_for(client, url)
+    assert many == few <= 13 + 4 * pairs
+    # Within a few minutes, readiness per mission comes from the cache.
+    assert queries_for(client, url) == 10
 
 
 def test_portal_queries_do_not_grow_with_trainees(client, trainee_user, quick_pdfs):
