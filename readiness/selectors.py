@@ -261,6 +261,8 @@ class Board:
     requirements: list[tuple[str, str]]
     rows: list[ReadinessRow]
     lacking: Counter  # requirement -> how many not-ready people lack it
+    # requirement -> how many not-ready people lack it and nothing else
+    lacking_only: Counter = field(default_factory=Counter)
 
     @property
     def total(self) -> int:
@@ -288,6 +290,7 @@ def readiness_board(
     by_institution: dict[str, Counter] = defaultdict(Counter)
     by_sex: dict[str, Counter] = defaultdict(Counter)
     lacking: Counter = Counter()
+    lacking_only: Counter = Counter()
     rows = []
     for row in readiness_rows(trainees=pool, requirements=requirements, mission=facts, on=on):
         counts[row.verdict] += 1
@@ -295,6 +298,8 @@ def readiness_board(
         by_institution[row.institution][row.verdict] += 1
         by_sex[row.sex][row.verdict] += 1
         lacking.update(row.lacking)
+        if len(row.lacking) == 1:
+            lacking_only.update(row.lacking)
         if _kept(row, verdict=verdict, lacks=lacks, only=only, search=search):
             rows.append(row)
     return Board(
@@ -308,6 +313,7 @@ def readiness_board(
         requirements=requirement_choices(requirements, facts),
         rows=rows,
         lacking=lacking,
+        lacking_only=lacking_only,
     )
 
 

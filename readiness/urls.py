@@ -1,3 +1,11 @@
+from django.urls import path
+
+from readiness.views import BoardExportView, BoardView
+
 app_name = "readiness"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", BoardView.as_view(), name="board"),
+    path("board.csv", BoardExportView.as_view(fmt="csv"), name="board-csv"),
+    path("board.xlsx", BoardExportView.as_view(fmt="xlsx"), name="board-xlsx"),
+]

@@ -188,6 +188,11 @@ MATRIX: dict[str, tuple[dict, dict]] = {
     "verify:form": ({}, row(200)),
     "verify:detail": (verification_kwargs, row(200)),
     "verify:json": (verification_kwargs, row(200)),
+    # The readiness board: administrators only. Its downloads answer a question (mission,
+    # profile, date): asked none, an administrator gets the board's form with its errors.
+    "readiness:board": ({}, only("administrator")),
+    "readiness:board-csv": ({}, only("administrator", allowed=400)),
+    "readiness:board-xlsx": ({}, only("administrator", allowed=400)),
     "set_language": ({}, row(Redirect("home"))),  # a GET changes nothing; the switch is a POST
     # Django's admin site (the back office): its own sign-in, open to training administrators
     # by role (cecopam.admin_site), whatever is_staff says.
