@@ -346,3 +346,25 @@ class RosterMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.roster} – {self.trainee}"
+
+    @property
+    def verdict_choice(self) -> Verdict:
+        return Verdict(self.verdict)
+
+
+class WeeklyDigest(models.Model):
+    """The administrators' weekly expiry digest, one row per week it was sent: the claim that
+    makes it go out once, however often the periodic task runs."""
+
+    week = models.DateField(_("week starting"), unique=True)
+    sent_at = models.DateTimeField(_("sent at"))
+    recipients = models.PositiveIntegerField(_("recipients"))
+    lapses = models.PositiveIntegerField(_("lapses listed"))
+
+    class Meta:
+        verbose_name = _("weekly digest")
+        verbose_name_plural = _("weekly digests")
+        ordering = ["-week"]
+
+    def __str__(self) -> str:
+        return str(self.week)

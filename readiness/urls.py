@@ -1,6 +1,7 @@
 from django.urls import path
 
 from readiness.views import BoardExportView, BoardView
+from readiness.views.forecast import ForecastView
 
 app_name = "readiness"
 
@@ -8,4 +9,5 @@ urlpatterns = [
     path("", BoardView.as_view(), name="board"),
     path("board.csv", BoardExportView.as_view(fmt="csv"), name="board-csv"),
     path("board.xlsx", BoardExportView.as_view(fmt="xlsx"), name="board-xlsx"),
+    path("forecast/", ForecastView.as_view(), name="forecast"),
 ]

@@ -105,6 +105,23 @@ def certified_session_kwargs(request) -> dict:
     return {"pk": held_certificate(request).enrolment.session_id}
 
 
+def roster_kwargs(request) -> dict:
+    """A roster of one ready military observer for MINURSO."""
+    from readiness.services import roster_create
+    from tests.readiness.test_selectors import ON, ready_observer, seed_minurso
+
+    mission, profile = seed_minurso()
+    roster = roster_create(
+        name="Rotation",
+        mission=mission,
+        profile=profile,
+        deploys_on=ON,
+        trainee_ids=[ready_observer(90).pk],
+        by=request.getfixturevalue("administrator"),
+    )
+    return {"pk": roster.pk}
+
+
 # A session's pages: its administrators and instructors; another instructor must not learn
 # that it exists (404); trainees never (403).
 SESSION_PAGE = row(403, anonymous=LOGIN, instructor=200, other_instructor=404, administrator=200)
@@ -193,6 +210,9 @@ MATRIX: dict[str, tuple[dict, dict]] = {
     "readiness:board": ({}, only("administrator")),
     "readiness:board-csv": ({}, only("administrator", allowed=400)),
     "readiness:board-xlsx": ({}, only("administrator", allowed=400)),
+    # Rosters, the expiry forecast and the parity report: administrators only. A roster is
+    # saved with a POST from the board.
+    "readiness:forecast": ({}, only("administrator")),
     "set_language": ({}, row(Redirect("home"))),  # a GET changes nothing; the switch is a POST
     # Django's admin site (the back office): its own sign-in, open to training administrators
     # by role (cecopam.admin_site), whatever is_staff says.

@@ -223,6 +223,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=7, minute=0),
         "options": {"queue": "default"},
     },
+    # Daily, but sent once per week: a Monday the workers were down is caught up on Tuesday.
+    "readiness-weekly-digest": {
+        "task": "readiness.tasks.weekly_digest",
+        "schedule": crontab(hour=7, minute=15),
+        "options": {"queue": "default"},
+    },
     "heartbeat-default": {
         "task": "cecopam.tasks.heartbeat",
         "schedule": 30.0,
