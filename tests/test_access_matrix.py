@@ -212,6 +212,11 @@ MATRIX: dict[str, tuple[dict, dict]] = {
     "readiness:board-xlsx": ({}, only("administrator", allowed=400)),
     # Rosters, the expiry forecast and the parity report: administrators only. A roster is
     # saved with a POST from the board.
+    "readiness:roster-list": ({}, only("administrator")),
+    "readiness:roster-create": ({}, only("administrator", allowed=405)),
+    "readiness:roster-detail": (roster_kwargs, only("administrator")),
+    "readiness:roster-csv": (roster_kwargs, only("administrator")),
+    "readiness:roster-xlsx": (roster_kwargs, only("administrator")),
     "readiness:forecast": ({}, only("administrator")),
     "set_language": ({}, row(Redirect("home"))),  # a GET changes nothing; the switch is a POST
     # Django's admin site (the back office): its own sign-in, open to training administrators
