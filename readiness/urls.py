@@ -2,6 +2,7 @@ from django.urls import path
 
 from readiness.views import BoardExportView, BoardView
 from readiness.views.forecast import ForecastView
+from readiness.views.parity import ParityView
 from readiness.views.rosters import (
     RosterCreateView,
     RosterDetailView,
@@ -27,4 +28,5 @@ urlpatterns = [
         name="roster-xlsx",
     ),
     path("forecast/", ForecastView.as_view(), name="forecast"),
+    path("parity/", ParityView.as_view(), name="parity"),
 ]

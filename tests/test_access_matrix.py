@@ -218,6 +218,7 @@ MATRIX: dict[str, tuple[dict, dict]] = {
     "readiness:roster-csv": (roster_kwargs, only("administrator")),
     "readiness:roster-xlsx": (roster_kwargs, only("administrator")),
     "readiness:forecast": ({}, only("administrator")),
+    "readiness:parity": ({}, only("administrator")),
     "set_language": ({}, row(Redirect("home"))),  # a GET changes nothing; the switch is a POST
     # Django's admin site (the back office): its own sign-in, open to training administrators
     # by role (cecopam.admin_site), whatever is_staff says.
