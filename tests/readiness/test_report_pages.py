@@ -4,6 +4,7 @@ the gender parity report. Administrators only."""
 import csv
 import datetime
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -155,3 +156,15 @@ def test_other_roles_cannot_see_or_download_a_roster(observers, admin_client, cl
     for name in ("readiness:roster-detail", "readiness:roster-csv", "readiness:roster-xlsx"):
         assert client.get(reverse(name, args=[roster.pk])).status_code == 403
     assert client.post(reverse("readiness:roster-create"), {}).status_code == 403
+
+
+def test_the_board_lets_only_ready_people_be_ticked_for_a_roster(observers, admin_client):
+    mission, profile = observers
+    ready = ready_observer(0)
+    late = ready_observer(1)
+    Clearance.objects.filter(trainee=late, kind="passport").delete()
+    query = {"mission": mission.pk, "profile": profile.pk, "date": ON.isoformat()}
+    page = admin_client.get(reverse("readiness:board"), query, **EN).content.decode()
+    assert re.search(rf'name="trainees"\s+value="{ready.pk}"', page)
+    assert not re.search(rf'name="trainees"\s+value="{late.pk}"', page)
+    assert f'action="{reverse("readiness:roster-create")}"' in page
