@@ -16,6 +16,8 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
+# What a spreadsheet program may run as a formula when a cell begins with it (OWASP's list): an
+# export puts a quote before such text, and the trainee import takes that quote off again.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 DATE_FORMAT = "yyyy-mm-dd"
 

@@ -106,10 +106,6 @@ SEX_MARKS_FM = ("F",)  # beside an H/M mark, what leaves an M without a meaning
 # The three columns that identify a trainee: an imported row updates the trainee they match.
 KEY_FIELDS = ("nationality", "institution", "service_number")
 
-# What a spreadsheet program may run as a formula when a cell begins with it (OWASP's list): the
-# export puts a quote before such text, and the import takes that quote off again.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
 DASHES = dict.fromkeys(map(ord, "‐‑‒–—―−"), "-")
 
 

@@ -6,7 +6,6 @@ its full name, dates as ISO dates. Text a spreadsheet program would run as a for
 leading quote (OWASP's advice on CSV injection); the import takes it off again.
 """
 
-import csv
 import datetime
 from collections.abc import Iterable, Iterator
 from typing import IO, Any
@@ -14,48 +13,37 @@ from typing import IO, Any
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from trainees.columns import COLUMNS, FORMULA_PREFIXES, Column, Kind
+from cecopam.spreadsheets import bold_cells, csv_write, neutralised, xlsx_cell, xlsx_write
+from trainees.columns import COLUMNS, Column, Kind
 from trainees.models import Institution, Trainee
 
-DATE_FORMAT = "yyyy-mm-dd"
 EXPORT_CHUNK = 2_000
 
 
 def trainee_export_csv(
     *, trainees: Iterable[Trainee], stream: IO[str], byte_order_mark: bool = True
 ) -> int:
-    """Write the trainees as CSV (UTF-8, comma-separated) to a text stream; return how many.
-
-    The byte order mark makes Excel read the file as UTF-8 rather than as its ANSI code page.
-    """
-    if byte_order_mark:
-        stream.write("\ufeff")
-    writer = csv.writer(stream)
-    writer.writerow([column.header for column in COLUMNS])
-    count = 0
-    for values in _rows(trainees):
-        writer.writerow(["" if v is None else _neutralised(str(v)) for v in values])
-        count += 1
-    return count
+    """Write the trainees as CSV (UTF-8, comma-separated) to a text stream; return how many."""
+    return csv_write(
+        headers=[column.header for column in COLUMNS],
+        rows=_rows(trainees),
+        stream=stream,
+        byte_order_mark=byte_order_mark,
+    )
 
 
 def trainee_export_xlsx(*, trainees: Iterable[Trainee], stream: IO[bytes]) -> int:
     """Write the trainees as an XLSX workbook to a binary stream; return how many."""
-    workbook = Workbook(write_only=True)
-    sheet = _sheet(workbook, _("Trainees"))
-    sheet.append(_bold(sheet, [column.header for column in COLUMNS]))
-    count = 0
-    for values in _rows(trainees):
-        sheet.append([_xlsx_cell(sheet, value) for value in values])
-        count += 1
-    workbook.save(stream)
-    return count
+    return xlsx_write(
+        title=_("Trainees"),
+        headers=[column.header for column in COLUMNS],
+        rows=_rows(trainees),
+        stream=stream,
+        widths=[20] * len(COLUMNS),
+    )
 
 
 def trainee_import_template_xlsx(*, stream: IO[bytes]) -> None:
@@ -65,32 +53,32 @@ def trainee_import_template_xlsx(*, stream: IO[bytes]) -> None:
     workbook = Workbook(write_only=True)
 
     sheet = _sheet(workbook, _("Trainees"))
-    sheet.append(_bold(sheet, [column.header for column in COLUMNS]))
+    sheet.append(bold_cells(sheet, [column.header for column in COLUMNS]))
     example = _example(institutions[0] if institutions else None)
-    sheet.append([_xlsx_cell(sheet, example[column.field]) for column in COLUMNS])
+    sheet.append([xlsx_cell(sheet, example[column.field]) for column in COLUMNS])
 
     values = workbook.create_sheet(_("Accepted values")[:31])
     for letter, width in zip("ABC", (30, 45, 60), strict=True):
         values.column_dimensions[letter].width = width
     values.append([_("Fill in one row per trainee on the first sheet; delete the example row.")])
     values.append([])
-    values.append(_bold(values, [_("Column"), _("Required"), _("What to write")]))
+    values.append(bold_cells(values, [_("Column"), _("Required"), _("What to write")]))
     for column in COLUMNS:
         values.append([column.header, _("yes") if column.required else _("no"), _describe(column)])
     for column in COLUMNS:
         if column.choices is None:
             continue
         values.append([])
-        values.append(_bold(values, [column.header, _("Meaning")]))
+        values.append(bold_cells(values, [column.header, _("Meaning")]))
         for value, label in column.choices.choices:
             values.append([value, str(label)])
     values.append([])
-    values.append(_bold(values, [_("Institution"), _("Short name"), _("Country")]))
+    values.append(bold_cells(values, [_("Institution"), _("Short name"), _("Country")]))
     for institution in institutions:
         values.append(
             [
-                _neutralised(institution.name),
-                _neutralised(institution.short_name),
+                neutralised(institution.name),
+                neutralised(institution.short_name),
                 f"{institution.country.code} – {institution.country.name}",
             ]
         )
@@ -116,37 +104,12 @@ def _value(trainee: Trainee, column: Column) -> Any:
     return value or ""
 
 
-def _neutralised(text: str) -> str:
-    """Text that a spreadsheet program will show, not evaluate."""
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
-
-
 def _sheet(workbook: Workbook, title: str) -> WriteOnlyWorksheet:
     sheet = workbook.create_sheet(title[:31])
     for index in range(len(COLUMNS)):
         sheet.column_dimensions[get_column_letter(index + 1)].width = 20
     sheet.freeze_panes = "A2"
     return sheet
-
-
-def _xlsx_cell(sheet: WriteOnlyWorksheet, value: Any) -> Any:
-    if isinstance(value, datetime.date):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.number_format = DATE_FORMAT
-        return cell
-    if isinstance(value, str):
-        # openpyxl refuses control characters a cell cannot hold; an imported value may have one.
-        return _neutralised(ILLEGAL_CHARACTERS_RE.sub("", value))
-    return value
-
-
-def _bold(sheet: WriteOnlyWorksheet, texts: list[str]) -> list[WriteOnlyCell]:
-    cells = []
-    for text in texts:
-        cell = WriteOnlyCell(sheet, value=text)
-        cell.font = Font(bold=True)
-        cells.append(cell)
-    return cells
 
 
 def _describe(column: Column) -> str:

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from trainees.columns import FORMULA_PREFIXES
+from cecopam.spreadsheets import FORMULA_PREFIXES
 
 MAX_VALUE_SHOWN = 100
 
