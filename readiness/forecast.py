@@ -6,6 +6,7 @@ newer clearance of the same kind) already covers is not listed: there is nothing
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from collections import Counter
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ class Lapse:
     kind: str  # "certificate" or "clearance"
     reference: str  # the certificate's serial, or the clearance's kind
     on: datetime.date  # its last valid day
+    days_left: int = 0  # from the forecast's first day
 
 
 @dataclass(frozen=True)
@@ -53,7 +55,10 @@ def expiry_forecast(*, start: datetime.date, days: int = WINDOW_DAYS) -> Forecas
     """Everything whose last valid day is between ``start`` and ``start + days`` (inclusive),
     soonest first. Four queries."""
     end = start + datetime.timedelta(days=days)
-    lapses = _certificate_lapses(start, end) + _clearance_lapses(start, end)
+    lapses = [
+        dataclasses.replace(lapse, days_left=(lapse.on - start).days)
+        for lapse in _certificate_lapses(start, end) + _clearance_lapses(start, end)
+    ]
     lapses.sort(key=lambda lapse: (lapse.on, lapse.trainee, lapse.what))
     return Forecast(start=start, end=end, lapses=lapses)
 
