@@ -6,8 +6,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from courses.models import Course
 from readiness.engine import Verdict, requirement_choices
 from readiness.models import DeploymentProfile, Mission
+from trainees.models import LanguageSkill, Trainee
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 # Dates the board accepts: wide enough for any deployment, narrow enough that the engine's
@@ -121,3 +123,108 @@ class BoardForm(forms.Form):
             "only": data["only"],
             "search": data["q"].strip(),
         }
+
+
+# ------------------------------------------------------------------ missions and profiles
+class MissionForm(forms.ModelForm):
+    """A mission, its working languages chosen as a main one and the others (the order
+    matters: the main one is the mission's first)."""
+
+    main_language = forms.ChoiceField(
+        label=_("Main working language"), choices=LanguageSkill.Language.choices
+    )
+    other_languages = forms.MultipleChoiceField(
+        label=_("Other working languages"),
+        choices=LanguageSkill.Language.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Mission
+        fields = [
+            "acronym",
+            "name_es",
+            "name_en",
+            "kind",
+            "main_language",
+            "other_languages",
+            "armed",
+            "protection_of_civilians",
+            "mandate_end",
+            "status",
+            "closed_on",
+        ]
+        widgets = {"mandate_end": DATE_WIDGET, "closed_on": DATE_WIDGET}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        languages = list(self.instance.working_languages or [])
+        if languages:
+            self.fields["main_language"].initial = languages[0]
+            self.fields["other_languages"].initial = languages[1:]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        main = data.get("main_language")
+        if main:
+            others = [code for code in data.get("other_languages", []) if code != main]
+            self.instance.working_languages = [main, *others]
+        return data
+
+    def _update_errors(self, errors) -> None:
+        # The model checks its working languages; on this form they are the two fields
+        # above, and a main language already refused needs no second message.
+        found = getattr(errors, "error_dict", {})
+        if "working_languages" in found:
+            problem = found.pop("working_languages")
+            if "main_language" not in self.errors:
+                found["main_language"] = problem
+        super()._update_errors(errors)
+
+
+class DeploymentProfileForm(forms.ModelForm):
+    allowed_rank_categories = forms.MultipleChoiceField(
+        label=_("Allowed rank categories"),
+        choices=Trainee.RankCategory.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("None ticked: any."),
+    )
+    allowed_un_categories = forms.MultipleChoiceField(
+        label=_("Allowed UN personnel categories"),
+        choices=Trainee.UNCategory.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("None ticked: any."),
+    )
+
+    class Meta:
+        model = DeploymentProfile
+        fields = [
+            "name_es",
+            "name_en",
+            "role",
+            "mission",
+            "active",
+            "required_courses",
+            "min_language_level",
+            "medical",
+            "human_rights_screening",
+            "passport_months",
+            "driving_licence",
+            "police_ams",
+            "weapons_handling",
+            "min_age",
+            "max_age",
+            "min_years_of_service",
+            "allowed_rank_categories",
+            "allowed_un_categories",
+        ]
+        widgets = {"required_courses": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["required_courses"].queryset = Course.objects.order_by("code")
+        self.fields["required_courses"].label_from_instance = lambda c: f"{c.code} — {c.title}"
+        self.fields["mission"].queryset = Mission.objects.order_by("acronym")

@@ -42,6 +42,18 @@ def deployment_profile_create(
 
 
 @transaction.atomic
+def mission_save(*, form) -> Mission:
+    """Save a valid MissionForm (new or edited); its history records who and when."""
+    return form.save()
+
+
+@transaction.atomic
+def deployment_profile_save(*, form) -> DeploymentProfile:
+    """Save a valid DeploymentProfileForm with its required courses."""
+    return form.save()
+
+
+@transaction.atomic
 def roster_create(
     *,
     name: str,

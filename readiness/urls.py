@@ -2,6 +2,7 @@ from django.urls import path
 
 from readiness.views import BoardExportView, BoardView
 from readiness.views.forecast import ForecastView
+from readiness.views.missions import MissionEditView, MissionListView, ProfileEditView
 from readiness.views.parity import ParityView
 from readiness.views.rosters import (
     RosterCreateView,
@@ -27,6 +28,11 @@ urlpatterns = [
         RosterExportView.as_view(fmt="xlsx"),
         name="roster-xlsx",
     ),
+    path("missions/", MissionListView.as_view(), name="missions"),
+    path("missions/new/", MissionEditView.as_view(), name="mission-create"),
+    path("missions/<int:pk>/edit/", MissionEditView.as_view(), name="mission-edit"),
+    path("profiles/new/", ProfileEditView.as_view(), name="profile-create"),
+    path("profiles/<int:pk>/edit/", ProfileEditView.as_view(), name="profile-edit"),
     path("forecast/", ForecastView.as_view(), name="forecast"),
     path("parity/", ParityView.as_view(), name="parity"),
 ]

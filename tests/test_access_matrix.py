@@ -122,6 +122,20 @@ def roster_kwargs(request) -> dict:
     return {"pk": roster.pk}
 
 
+def mission_kwargs(request) -> dict:
+    from tests.readiness.test_selectors import seed_minurso
+
+    mission, _profile = seed_minurso()
+    return {"pk": mission.pk}
+
+
+def profile_kwargs(request) -> dict:
+    from tests.readiness.test_selectors import seed_minurso
+
+    _mission, profile = seed_minurso()
+    return {"pk": profile.pk}
+
+
 # A session's pages: its administrators and instructors; another instructor must not learn
 # that it exists (404); trainees never (403).
 SESSION_PAGE = row(403, anonymous=LOGIN, instructor=200, other_instructor=404, administrator=200)
@@ -219,6 +233,11 @@ MATRIX: dict[str, tuple[dict, dict]] = {
     "readiness:roster-xlsx": (roster_kwargs, only("administrator")),
     "readiness:forecast": ({}, only("administrator")),
     "readiness:parity": ({}, only("administrator")),
+    "readiness:missions": ({}, only("administrator")),
+    "readiness:mission-create": ({}, only("administrator")),
+    "readiness:mission-edit": (mission_kwargs, only("administrator")),
+    "readiness:profile-create": ({}, only("administrator")),
+    "readiness:profile-edit": (profile_kwargs, only("administrator")),
     "set_language": ({}, row(Redirect("home"))),  # a GET changes nothing; the switch is a POST
     # Django's admin site (the back office): its own sign-in, open to training administrators
     # by role (cecopam.admin_site), whatever is_staff says.
