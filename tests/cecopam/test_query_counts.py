@@ -52,10 +52,15 @@ def test_dashboard_queries_do_not_grow_with_trainees_or_workers(client, administ
 
 
 def test_portal_queries_do_not_grow_with_trainees(client, trainee_user, quick_pdfs):
+    from tests.readiness.test_selectors import seed_minurso
+
+    seed_minurso()  # the missions and profiles, so that the trainee has readiness to show
     client.force_login(trainee_user)
     url = reverse("portal")
     few = queries_for(client, url)
     demo_seed()
     # session, user, groups (role), the trainee with its institution, clearances, languages,
-    # the training history with its sessions and courses, the certificates with their courses
-    assert queries_for(client, url) == few == 8
+    # the training history with its sessions and courses, the certificates with their courses:
+    # 8; then readiness (readiness_of_trainee): the active profiles, their courses, the
+    # missions, the trainee's row, languages, clearances and certificates: 7.
+    assert queries_for(client, url) == few == 8 + 7
