@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from cecopam.roles import Role
 from cecopam.services import user_assign_role
 from courses.demo import demo_training_seed
+from readiness.seeding import readiness_reference_seed
 from trainees.models import Clearance, Institution, LanguageSkill, Trainee
 from trainees.services import (
     clearance_create,
@@ -243,6 +244,9 @@ STAFF = [
 ]
 # The trainees (in generation order) who get a demo login.
 TRAINEE_LOGINS = {0: "trainee", 1: "trainee2"}
+# The demo trainee is a military observer, an officer: their portal shows readiness for every
+# mission, ready for some and not for others.
+LOGIN_UN_CATEGORIES = {"trainee": U.MILITARY_OBSERVER}
 TODAY = datetime.date(2026, 11, 1)  # fixed, so that seeding on another day changes nothing
 
 
@@ -270,6 +274,8 @@ class SeedReport:
     sessions_created: int = 0
     enrolments_created: int = 0
     certificates_issued: int = 0
+    missions_created: int = 0
+    profiles_created: int = 0
 
     @property
     def changed(self) -> bool:
@@ -282,15 +288,18 @@ class SeedReport:
                 self.sessions_created,
                 self.enrolments_created,
                 self.certificates_issued,
+                self.missions_created,
+                self.profiles_created,
             )
         )
 
 
 @transaction.atomic
 def demo_seed() -> SeedReport:
-    """Create the demo centre: staff accounts, institutions, about 60 trainees, and their
+    """Create the demo centre: staff accounts, institutions, about 60 trainees, their
     training (courses.demo: the catalogue, sessions from last year to the coming months, and
-    the certificates of those past).
+    the certificates of those past), and the readiness reference data (the UN missions and the
+    deployment profiles).
 
     Idempotent: what exists already (looked up by username, institution name and country, or
     nationality + institution + service number; courses by code) is left exactly as it is,
@@ -304,6 +313,7 @@ def demo_seed() -> SeedReport:
 
     rng = random.Random(2026)  # noqa: S311 - demo data, not security
     index = 0
+    observers = 0  # military observers generated so far, the demo login aside
     for spec in DEMO_INSTITUTIONS:
         before = Institution.objects.count()
         institution = institution_get_or_create(
@@ -325,12 +335,19 @@ def demo_seed() -> SeedReport:
             email = (
                 f"{_ascii(given.split()[0])}.{_ascii(first).replace(' ', '')}{index}@example.org"
             )
+            login = TRAINEE_LOGINS.get(index)
+            un_category = LOGIN_UN_CATEGORIES.get(login, un_category)
+            cast = None
+            if login in LOGIN_UN_CATEGORIES:
+                cast = MIXED
+            elif un_category == U.MILITARY_OBSERVER:
+                cast = OBSERVER_CASTS[observers] if observers < len(OBSERVER_CASTS) else None
+                observers += 1
             index += 1
             if Trainee.objects.filter(
                 nationality=spec.country, institution=institution, service_number=service_number
             ).exists():
                 continue
-            login = TRAINEE_LOGINS.get(index - 1)
             user = (
                 _demo_user(report, login, given, f"{first} {second}", Role.TRAINEE, email=email)
                 if login
@@ -354,7 +371,10 @@ def demo_seed() -> SeedReport:
                 user=user,
             )
             report.trainees_created += 1
-            _demo_languages_and_clearances(trainee)
+            if cast:
+                _demo_observer_facts(trainee, cast)
+            else:
+                _demo_languages_and_clearances(trainee)
 
     training = demo_training_seed(
         by=staff["admin"],
@@ -368,6 +388,9 @@ def demo_seed() -> SeedReport:
     report.sessions_created = training.sessions_created
     report.enrolments_created = training.enrolments_created
     report.certificates_issued = training.certificates_issued
+    readiness = readiness_reference_seed()  # the profiles name catalogue courses: after them
+    report.missions_created = len(readiness.missions_created)
+    report.profiles_created = len(readiness.profiles_created)
     return report
 
 
@@ -406,25 +429,15 @@ def _demo_languages_and_clearances(trainee: Trainee) -> None:
             valid_until = today + datetime.timedelta(days=rng.randint(3, 85))
         else:
             valid_until = today + datetime.timedelta(days=rng.randint(120, 365 * years))
-        issued_on = valid_until - datetime.timedelta(days=365 * years)
-        reference = f"{kind[:3].upper()}-{rng.randint(100000, 999999)}"
-        if kind == C.PASSPORT:
-            reference = f"{trainee.nationality.code}{rng.randint(10000000, 99999999)}"
-        details = rng.choice(["", "", "Apto sin restricciones.", "Usa lentes correctivos."])
-        clearance_create(
-            trainee=trainee,
-            kind=kind,
-            issued_on=issued_on,
-            valid_until=valid_until,
-            reference=reference,
-            details=details if kind in (C.MEDICAL_MS2, C.MEDICAL_MS3) else "",
-        )
+        _demo_clearance(trainee, kind, valid_until, years, rng)
 
     armed = trainee.rank_category != Trainee.RankCategory.CIVILIAN
+    # Observers deploy unarmed: their medical is MS3.
+    unarmed = not armed or trainee.un_category == Trainee.UNCategory.MILITARY_OBSERVER
     if rng.random() < 0.9:  # one in ten has no passport on file yet: "missing"
         lapse(C.PASSPORT, 10)
     if rng.random() < 0.85:
-        lapse(C.MEDICAL_MS2 if armed else C.MEDICAL_MS3, 1)
+        lapse(C.MEDICAL_MS3 if unarmed else C.MEDICAL_MS2, 1)
     if rng.random() < 0.8:
         lapse(C.HR_CERTIFICATION, 2)
         lapse(C.HR_SELF_ATTESTATION, 2)
@@ -438,6 +451,79 @@ def _demo_languages_and_clearances(trainee: Trainee) -> None:
         lapse(C.POLICE_AMS, 2)
     if armed and trainee.rank_category != Trainee.RankCategory.POLICE:
         lapse(C.WEAPONS_HANDLING, 1)
+
+
+def _demo_clearance(
+    trainee: Trainee, kind: str, valid_until: datetime.date, years: int, rng: random.Random
+) -> None:
+    """A granted clearance of ``kind`` that lasts ``years`` and ends on ``valid_until``."""
+    issued_on = valid_until - datetime.timedelta(days=365 * years)
+    reference = f"{kind[:3].upper()}-{rng.randint(100000, 999999)}"
+    if kind == C.PASSPORT:
+        reference = f"{trainee.nationality.code}{rng.randint(10000000, 99999999)}"
+    details = rng.choice(["", "", "Apto sin restricciones.", "Usa lentes correctivos."])
+    clearance_create(
+        trainee=trainee,
+        kind=kind,
+        issued_on=issued_on,
+        valid_until=valid_until,
+        reference=reference,
+        details=details if kind in (C.MEDICAL_MS2, C.MEDICAL_MS3) else "",
+    )
+
+
+# ------------------------------------------------------------------------------ readiness
+# What the military observers hold, so that the readiness board for MINURSO (observers, French
+# or English B2) has every verdict on whatever day the demo is seeded: ready; ready, but
+# something lapses within 90 days; and not ready, some for the language test alone. The
+# observers' courses (CPTM and UNMEM) come from courses.demo, which trains all of them. The
+# casts go to the observers in the order they are generated; those past the list, and every
+# other trainee, get random facts (_demo_languages_and_clearances).
+READY, EXPIRING, ONLY_LANGUAGE, MIXED = "ready", "expiring", "only_language", "mixed"
+OBSERVER_CASTS = (READY, ONLY_LANGUAGE, READY, EXPIRING, READY, ONLY_LANGUAGE, EXPIRING)
+# Each kind's length in years, as _demo_languages_and_clearances gives it.
+OBSERVER_CLEARANCES = {
+    C.PASSPORT: 10,
+    C.MEDICAL_MS3: 1,
+    C.HR_CERTIFICATION: 2,
+    C.HR_SELF_ATTESTATION: 2,
+    C.DRIVING_LICENCE: 5,
+    C.WEAPONS_HANDLING: 1,
+}
+# French or English at B2 for the ready; B1 in both for those short of the language test
+# alone; and for the demo trainee French B2 but English B1: ready for the French-speaking
+# missions (and, in Spanish, Colombia), not for the English-speaking ones.
+OBSERVER_LANGUAGES = {
+    READY: ((L.ENGLISH, "B2"), (L.FRENCH, "B2")),
+    EXPIRING: ((L.ENGLISH, "C1"),),
+    ONLY_LANGUAGE: ((L.ENGLISH, "B1"), (L.FRENCH, "B1")),
+    MIXED: ((L.ENGLISH, "B1"), (L.FRENCH, "B2")),
+}
+
+
+def _demo_observer_facts(trainee: Trainee, cast: str) -> None:
+    """The languages and clearances of a military observer cast as ``cast``: everything the
+    observers' profile asks is valid for months (a passport for the 18 months after the
+    deployment and a year more), but for one clearance that lapses within 90 days (EXPIRING)
+    or the level of the language test (ONLY_LANGUAGE, MIXED)."""
+    rng = random.Random(trainee.service_number)  # noqa: S311 - demo data
+    today = timezone.localdate()
+    native = L.SPANISH if trainee.nationality.code in SPANISH_SPEAKING else L.PORTUGUESE
+    skills = [(native, "C2"), *OBSERVER_LANGUAGES[cast]]
+    if native != L.SPANISH:
+        skills.append((L.SPANISH, "B2"))
+    for language, level in skills:
+        tested = today - datetime.timedelta(days=rng.randint(30, 700))
+        language_skill_create(trainee=trainee, language=language, level=level, tested_on=tested)
+
+    lapsing = rng.choice([C.MEDICAL_MS3, C.HR_SELF_ATTESTATION, C.DRIVING_LICENCE])
+    for kind, years in OBSERVER_CLEARANCES.items():
+        days = rng.randint(150, 365 * years - 30)  # issued a month ago or more
+        if kind == C.PASSPORT:
+            days = rng.randint(900, 365 * years - 30)
+        elif cast == EXPIRING and kind == lapsing:
+            days = rng.randint(20, 80)
+        _demo_clearance(trainee, kind, today + datetime.timedelta(days=days), years, rng)
 
 
 def _demo_user(

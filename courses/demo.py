@@ -413,6 +413,7 @@ LANGUAGE_VENUE = "Centro de Idiomas del Ejército y Fuerza Aérea, Ciudad de Mé
 OFFICERS = (Trainee.RankCategory.OFFICER, Trainee.RankCategory.SENIOR_OFFICER)
 POLICE = (Trainee.RankCategory.POLICE,)
 OFFICERS_AND_POLICE = OFFICERS + POLICE
+OBSERVERS = (Trainee.UNCategory.MILITARY_OBSERVER,)
 
 # What happens to a trainee in a session whose results are final.
 PASS, FAIL_TOTAL, FAIL_CRITICAL, FAIL_ATTENDANCE, NO_SHOW = (
@@ -435,6 +436,7 @@ class DemoSession:
     capacity: int
     size: int  # trainees nominated, besides the demo logins
     ranks: tuple[str, ...] = ()  # rank categories to draw from; empty: anyone
+    un_categories: tuple[str, ...] = ()  # UN personnel categories to draw from; empty: any
     venue: str = VENUE
     language: str = CourseSession.Language.SPANISH
     # Final results: how many fail, and how; the rest pass.
@@ -459,7 +461,16 @@ DEMO_SESSIONS = [
         "CPTM", -40, S.COMPLETED, ("instructor2", "instructor1"), 24, 18, OFFICERS_AND_POLICE,
         fail_total=1, fail_attendance=1, logins=(("trainee", PASS), ("trainee2", PASS)),
     ),
+    # The future military observers: those the first CPTM left out take the next, then all of
+    # them the observers' course, so that the readiness board for MINURSO has people ready.
+    DemoSession(
+        "CPTM", -36, S.COMPLETED, ("instructor1",), 24, 20, OFFICERS, un_categories=OBSERVERS,
+    ),
     DemoSession("CRSV", -30, S.COMPLETED, ("instructor2",), 20, 14),
+    DemoSession(
+        "UNMEM", -30, S.COMPLETED, ("instructor1", "instructor3"), 14, 14, OFFICERS,
+        un_categories=OBSERVERS, venue=FIELD_VENUE, logins=(("trainee", PASS),),
+    ),
     DemoSession(
         "CPTM", -24, S.COMPLETED, ("instructor1",), 24, 18, OFFICERS_AND_POLICE,
         fail_total=1, no_show=1,
@@ -644,6 +655,7 @@ class _Scheduler:
         def free(t: Trainee) -> bool:
             return (
                 (not spec.ranks or t.rank_category in spec.ranks)
+                and (not spec.un_categories or t.un_category in spec.un_categories)
                 and course.code not in self.passed.get(t.pk, set())
                 and not any(s <= end and start <= e for s, e in self.busy.get(t.pk, []))
             )

@@ -26,5 +26,10 @@ class Command(BaseCommand):
                     "certificates": report.certificates_issued,
                 }
             )
+            if report.missions_created or report.profiles_created:
+                self.stdout.write(
+                    _("Readiness: %(missions)d missions, %(profiles)d deployment profiles.")
+                    % {"missions": report.missions_created, "profiles": report.profiles_created}
+                )
         else:
             self.stdout.write(_("Demo data already loaded; nothing changed."))
