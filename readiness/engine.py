@@ -358,22 +358,6 @@ def years_completed(start: datetime.date, on: datetime.date) -> int:
     return on.year - start.year - ((on.month, on.day) < (start.month, start.day))
 
 
-def _dated(
-    code_expired: Code,
-    code_lapses: Code,
-    valid_until: datetime.date | None,
-    on: datetime.date,
-    horizon: datetime.date,
-    **kwargs,
-) -> Finding | None:
-    """The finding for something that must be valid on ``on``: expired, lapsing or none."""
-    if valid_until is None or valid_until > horizon:
-        return None
-    if valid_until < on:
-        return Finding(code_expired, on=valid_until, **kwargs)
-    return Finding(code_lapses, on=valid_until, **kwargs)
-
-
 def _required_clearances(requirements: ProfileRequirements, mission: MissionFacts) -> list[str]:
     kinds = []
     medical = requirements.medical
@@ -439,152 +423,236 @@ def readiness_evaluate(
 ) -> Readiness:
     """The verdict for one person, one profile, one mission and one date, with every unmet or
     lapsing requirement (all of them, not only the first)."""
-    horizon = on + LAPSE_WINDOW
-    findings: list[Finding] = []
+    return ReadinessEvaluator(requirements=requirements, mission=mission, on=on)(trainee)
 
-    # The mission itself.
-    if mission.closed and (mission.closed_on is None or mission.closed_on < on):
-        findings.append(Finding(Code.MISSION_CLOSED, subject=mission.acronym, on=mission.closed_on))
-    elif mission.mandate_end is not None and mission.mandate_end < on:
-        findings.append(
-            Finding(Code.MANDATE_ENDED, subject=mission.acronym, on=mission.mandate_end)
-        )
-    else:
-        last_day = min(
-            (d for d in (mission.mandate_end, mission.closed_on) if d is not None), default=None
-        )
-        if last_day is not None and last_day <= horizon:
-            findings.append(Finding(Code.MANDATE_ENDS, subject=mission.acronym, on=last_day))
 
-    # Who the person is.
-    allowed = requirements.allowed_rank_categories
-    if allowed and trainee.rank_category not in allowed:
-        findings.append(Finding(Code.RANK_NOT_ALLOWED, subject=trainee.rank_category))
-    allowed = requirements.allowed_un_categories
-    if allowed and trainee.un_category not in allowed:
-        findings.append(Finding(Code.CATEGORY_NOT_ALLOWED, subject=trainee.un_category))
-    if requirements.min_age is not None or requirements.max_age is not None:
-        age = years_completed(trainee.date_of_birth, on)
-        if requirements.min_age is not None and age < requirements.min_age:
-            findings.append(
-                Finding(Code.AGE_BELOW, required=str(requirements.min_age), actual=str(age))
+class ReadinessEvaluator:
+    """``readiness_evaluate`` for many people with one profile, mission and date (the board
+    judges 100,000 at once).
+
+    What depends on those alone (the mission's own findings, the clearances required, the day a
+    passport must last until) is worked out once, not once a person. And findings are shared:
+    thousands of people lack the same passport or hold a certificate that expired the same day,
+    and one immutable ``Finding`` serves them all, which spares the memory and the garbage
+    collector's time that hundreds of thousands of equal objects would take."""
+
+    __slots__ = (
+        "clearance_kinds",
+        "findings",
+        "horizon",
+        "kinds",
+        "languages",
+        "minimum_level",
+        "minimum_rank",
+        "mission_findings",
+        "on",
+        "passport_needed",
+        "requirements",
+    )
+
+    def __init__(
+        self, *, requirements: ProfileRequirements, mission: MissionFacts, on: datetime.date
+    ) -> None:
+        self.requirements = requirements
+        self.on = on
+        self.horizon = on + LAPSE_WINDOW
+        self.mission_findings = _mission_findings(mission, on, self.horizon)
+        minimum = requirements.min_language_level
+        self.languages = mission.languages if minimum else ()
+        self.minimum_level = minimum
+        self.minimum_rank = CEFR_ORDER[minimum] if self.languages else None
+        self.kinds = tuple(_required_clearances(requirements, mission))
+        # Every kind the evaluation looks at: what the board needs to read.
+        self.clearance_kinds = (
+            *self.kinds,
+            *((Kind.POLICE_AMS,) if requirements.police_ams else ()),
+            *((Kind.PASSPORT,) if requirements.passport_months is not None else ()),
+        )
+        self.passport_needed = (
+            months_later(on, requirements.passport_months)
+            if requirements.passport_months is not None
+            else None
+        )
+        self.findings: dict[tuple, Finding] = {}
+
+    def finding(
+        self,
+        code: Code,
+        subject: str = "",
+        on: datetime.date | None = None,
+        required: str = "",
+        actual: str = "",
+        course: RequiredCourse | None = None,
+    ) -> Finding:
+        """The one finding with these values. Within one evaluator the subject decides the
+        course, and the mission the languages and the passport's deadline."""
+        key = (code, subject, on, required, actual)
+        finding = self.findings.get(key)
+        if finding is None:
+            finding = self.findings[key] = Finding(
+                code,
+                subject=subject,
+                on=on,
+                required=required,
+                actual=actual,
+                course=course,
+                needed=self.passport_needed if code == Code.PASSPORT_TOO_SHORT else None,
+                languages=self.languages if code in _LANGUAGE_CODES else (),
             )
-        if requirements.max_age is not None and age > requirements.max_age:
-            findings.append(
-                Finding(Code.AGE_ABOVE, required=str(requirements.max_age), actual=str(age))
-            )
-    if requirements.min_years_of_service is not None:
-        required = str(requirements.min_years_of_service)
-        if trainee.service_start_date is None:
-            findings.append(Finding(Code.SERVICE_UNKNOWN, required=required))
-        else:
-            years = years_completed(trainee.service_start_date, on)
-            if years < requirements.min_years_of_service:
+        return finding
+
+    def dated(
+        self,
+        expired: Code,
+        lapses: Code,
+        valid_until: datetime.date | None,
+        subject: str,
+        course: RequiredCourse | None = None,
+    ) -> Finding | None:
+        """The finding for something that must be valid on the date: expired, lapsing or
+        none."""
+        if valid_until is None or valid_until > self.horizon:
+            return None
+        code = expired if valid_until < self.on else lapses
+        return self.finding(code, subject, valid_until, course=course)
+
+    def __call__(self, trainee: TraineeFacts) -> Readiness:
+        requirements, on, horizon = self.requirements, self.on, self.horizon
+        finding, dated = self.finding, self.dated
+        findings: list[Finding] = list(self.mission_findings)
+
+        # Who the person is.
+        allowed = requirements.allowed_rank_categories
+        if allowed and trainee.rank_category not in allowed:
+            findings.append(finding(Code.RANK_NOT_ALLOWED, trainee.rank_category))
+        allowed = requirements.allowed_un_categories
+        if allowed and trainee.un_category not in allowed:
+            findings.append(finding(Code.CATEGORY_NOT_ALLOWED, trainee.un_category))
+        if requirements.min_age is not None or requirements.max_age is not None:
+            age = years_completed(trainee.date_of_birth, on)
+            if requirements.min_age is not None and age < requirements.min_age:
                 findings.append(
-                    Finding(Code.SERVICE_TOO_SHORT, required=required, actual=str(years))
+                    finding(Code.AGE_BELOW, required=str(requirements.min_age), actual=str(age))
                 )
-
-    # Courses.
-    for course in requirements.required_courses:
-        if course.id not in trainee.qualifications:
-            findings.append(Finding(Code.COURSE_MISSING, subject=course.code, course=course))
-            continue
-        finding = _dated(
-            Code.COURSE_EXPIRED,
-            Code.COURSE_LAPSES,
-            trainee.qualifications[course.id],
-            on,
-            horizon,
-            subject=course.code,
-            course=course,
-        )
-        if finding:
-            findings.append(finding)
-
-    # Language: the minimum level in any one of the mission's languages.
-    minimum = requirements.min_language_level
-    if minimum and mission.languages:
-        held = [
-            (CEFR_ORDER[trainee.languages[code]], code)
-            for code in mission.languages
-            if trainee.languages.get(code) in CEFR_ORDER
-        ]
-        if not held:
-            findings.append(
-                Finding(Code.LANGUAGE_MISSING, required=minimum, languages=mission.languages)
-            )
-        else:
-            best_rank, best_code = max(held, key=lambda h: h[0])  # ties: the mission's first
-            if best_rank < CEFR_ORDER[minimum]:
+            if requirements.max_age is not None and age > requirements.max_age:
                 findings.append(
-                    Finding(
-                        Code.LANGUAGE_BELOW,
-                        subject=best_code,
-                        required=minimum,
-                        actual=trainee.languages[best_code],
-                        languages=mission.languages,
+                    finding(Code.AGE_ABOVE, required=str(requirements.max_age), actual=str(age))
+                )
+        if requirements.min_years_of_service is not None:
+            required = str(requirements.min_years_of_service)
+            if trainee.service_start_date is None:
+                findings.append(finding(Code.SERVICE_UNKNOWN, required=required))
+            else:
+                years = years_completed(trainee.service_start_date, on)
+                if years < requirements.min_years_of_service:
+                    findings.append(
+                        finding(Code.SERVICE_TOO_SHORT, required=required, actual=str(years))
                     )
+
+        # Courses. (Most people's certificates last beyond the horizon: ``dated`` is called
+        # only for those that do not, the board's hottest loop.)
+        qualifications = trainee.qualifications
+        for course in requirements.required_courses:
+            if course.id not in qualifications:
+                findings.append(finding(Code.COURSE_MISSING, course.code, course=course))
+                continue
+            valid_until = qualifications[course.id]
+            if valid_until is not None and valid_until <= horizon:
+                findings.append(
+                    dated(Code.COURSE_EXPIRED, Code.COURSE_LAPSES, valid_until, course.code, course)
                 )
 
-    # Clearances valid on the date.
-    for kind in _required_clearances(requirements, mission):
-        held = trainee.clearances.get(kind)
-        if held is None:
-            findings.append(Finding(Code.CLEARANCE_MISSING, subject=kind))
-            continue
-        finding = _dated(
-            Code.CLEARANCE_EXPIRED, Code.CLEARANCE_LAPSES, held[1], on, horizon, subject=kind
-        )
-        if finding:
-            findings.append(finding)
-    if requirements.police_ams:
-        held = trainee.clearances.get(Kind.POLICE_AMS)
-        if held is None:
-            findings.append(Finding(Code.CLEARANCE_MISSING, subject=Kind.POLICE_AMS))
-        else:
-            issued_on, valid_until = held
-            window_end = months_later(issued_on, AMS_MONTHS)
-            until = window_end if valid_until is None else min(valid_until, window_end)
-            finding = _dated(
-                Code.CLEARANCE_EXPIRED,
-                Code.CLEARANCE_LAPSES,
-                until,
-                on,
-                horizon,
-                subject=Kind.POLICE_AMS,
-            )
-            if finding:
-                findings.append(finding)
-    if requirements.passport_months is not None:
-        held = trainee.clearances.get(Kind.PASSPORT)
-        if held is None:
-            findings.append(Finding(Code.CLEARANCE_MISSING, subject=Kind.PASSPORT))
-        elif held[1] is not None:
+        # Language: the minimum level in any one of the mission's languages.
+        if self.languages:
+            lack = self._language(trainee.languages)
+            if lack:
+                findings.append(lack)
+
+        # Clearances valid on the date.
+        clearances = trainee.clearances
+        for kind in self.kinds:
+            held = clearances.get(kind)
+            if held is None:
+                findings.append(finding(Code.CLEARANCE_MISSING, kind))
+                continue
             valid_until = held[1]
-            needed = months_later(on, requirements.passport_months)
-            if valid_until < on:
+            if valid_until is not None and valid_until <= horizon:
                 findings.append(
-                    Finding(Code.CLEARANCE_EXPIRED, subject=Kind.PASSPORT, on=valid_until)
+                    dated(Code.CLEARANCE_EXPIRED, Code.CLEARANCE_LAPSES, valid_until, kind)
                 )
-            elif valid_until < needed:
-                findings.append(
-                    Finding(
-                        Code.PASSPORT_TOO_SHORT,
-                        subject=Kind.PASSPORT,
-                        on=valid_until,
-                        required=str(requirements.passport_months),
-                        needed=needed,
-                    )
-                )
-            elif valid_until <= horizon:  # only with a requirement of under 3 months
-                findings.append(
-                    Finding(Code.CLEARANCE_LAPSES, subject=Kind.PASSPORT, on=valid_until)
-                )
+        if requirements.police_ams:
+            lack = self._police_ams(clearances.get(Kind.POLICE_AMS))
+            if lack:
+                findings.append(lack)
+        if self.passport_needed is not None:
+            lack = self._passport(clearances.get(Kind.PASSPORT))
+            if lack:
+                findings.append(lack)
 
-    if any(f.blocking for f in findings):
-        verdict = Verdict.NOT_READY
-    elif findings:
-        verdict = Verdict.READY_EXPIRING
-    else:
-        verdict = Verdict.READY
-    return Readiness(verdict=verdict, findings=tuple(findings))
+        if not findings:
+            return _READY
+        for found in findings:
+            if found.code not in LAPSING:
+                return Readiness(Verdict.NOT_READY, tuple(findings))
+        return Readiness(Verdict.READY_EXPIRING, tuple(findings))
+
+    def _language(self, levels: Mapping[str, str]) -> Finding | None:
+        best_rank, best_code = -1, None
+        for code in self.languages:
+            rank = CEFR_ORDER.get(levels.get(code))
+            if rank is not None and rank > best_rank:  # ties: the mission's first
+                best_rank, best_code = rank, code
+        if best_code is None:
+            return self.finding(Code.LANGUAGE_MISSING, required=self.minimum_level)
+        if best_rank >= self.minimum_rank:
+            return None
+        return self.finding(
+            Code.LANGUAGE_BELOW, best_code, required=self.minimum_level, actual=levels[best_code]
+        )
+
+    def _police_ams(self, held: tuple | None) -> Finding | None:
+        if held is None:
+            return self.finding(Code.CLEARANCE_MISSING, Kind.POLICE_AMS)
+        issued_on, valid_until = held
+        window_end = months_later(issued_on, AMS_MONTHS)
+        until = window_end if valid_until is None else min(valid_until, window_end)
+        return self.dated(Code.CLEARANCE_EXPIRED, Code.CLEARANCE_LAPSES, until, Kind.POLICE_AMS)
+
+    def _passport(self, held: tuple | None) -> Finding | None:
+        if held is None:
+            return self.finding(Code.CLEARANCE_MISSING, Kind.PASSPORT)
+        valid_until = held[1]
+        if valid_until is None:
+            return None
+        if valid_until < self.on:
+            return self.finding(Code.CLEARANCE_EXPIRED, Kind.PASSPORT, valid_until)
+        if valid_until < self.passport_needed:
+            return self.finding(
+                Code.PASSPORT_TOO_SHORT,
+                Kind.PASSPORT,
+                valid_until,
+                required=str(self.requirements.passport_months),
+            )
+        if valid_until <= self.horizon:  # only with a requirement of under 3 months
+            return self.finding(Code.CLEARANCE_LAPSES, Kind.PASSPORT, valid_until)
+        return None
+
+
+_LANGUAGE_CODES = frozenset({Code.LANGUAGE_MISSING, Code.LANGUAGE_BELOW})
+_READY = Readiness(verdict=Verdict.READY, findings=())
+
+
+def _mission_findings(
+    mission: MissionFacts, on: datetime.date, horizon: datetime.date
+) -> tuple[Finding, ...]:
+    """The mission's own finding, whoever the person: closed, its mandate over or ending."""
+    if mission.closed and (mission.closed_on is None or mission.closed_on < on):
+        return (Finding(Code.MISSION_CLOSED, subject=mission.acronym, on=mission.closed_on),)
+    if mission.mandate_end is not None and mission.mandate_end < on:
+        return (Finding(Code.MANDATE_ENDED, subject=mission.acronym, on=mission.mandate_end),)
+    last_day = min(
+        (d for d in (mission.mandate_end, mission.closed_on) if d is not None), default=None
+    )
+    if last_day is not None and last_day <= horizon:
+        return (Finding(Code.MANDATE_ENDS, subject=mission.acronym, on=last_day),)
+    return ()
