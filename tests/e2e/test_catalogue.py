@@ -5,6 +5,7 @@ journey holds whatever the state of the translations; the words checked are the 
 """
 
 import re
+from functools import partial
 
 from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
@@ -17,14 +18,11 @@ from courses.services import (
     session_create,
     session_transition,
 )
+from tests.e2e.signing import sign_in as sign_in_with
 from trainees.models import Trainee
 
-
-def sign_in(page, live_server, username):
-    page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("Nombre de usuario").fill(username)
-    page.get_by_label("Contraseña").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Iniciar sesión", exact=True).click()
+# The demo accounts' password.
+sign_in = partial(sign_in_with, password=DEMO_PASSWORD)
 
 
 def fill_component(page, n, name_es, name_en, weight, max_score, pass_mark, *, critical=False):

@@ -5,8 +5,6 @@ administrator revokes it, and the same page says revoked."""
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from playwright.sync_api import expect
 
@@ -19,24 +17,13 @@ from courses.services import (
 )
 from tests.courses.helpers import a_course, a_session
 from tests.courses.pdfs import pdf_text, qr_codes
-from tests.factories import PASSWORD
+from tests.e2e.signing import sign_in
 from tests.trainees.helpers import a_trainee
 
 WORDS = {
     "es": {"valid": "Certificado válido", "revoked": "Certificado revocado"},
     "en": {"valid": "Valid certificate", "revoked": "Revoked certificate"},
 }
-
-
-def sign_in(page, live_server, username, language):
-    page.context.clear_cookies()
-    page.goto(live_server.url + "/accounts/login/")
-    page.locator("input[name='username']").fill(username)
-    page.locator("input[name='password']").fill(PASSWORD)
-    page.locator("main form button[type='submit']").click()
-    if language == "en":
-        page.get_by_role("button", name="English").click()
-    expect(page.locator("html")).to_have_attribute("lang", re.compile(f"^{language}"))
 
 
 @pytest.fixture

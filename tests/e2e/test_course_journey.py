@@ -4,12 +4,14 @@ waitlist); the instructor starts the session, takes attendance, fills the gradeb
 finalises; the trainee finds the result in their portal."""
 
 import re
+from functools import partial
 
 import pytest
 from playwright.sync_api import expect
 
 from cecopam.demo import DEMO_PASSWORD
 from courses.models import Course, CourseSession, Enrolment
+from tests.e2e.signing import sign_in as sign_in_with
 from trainees.models import Trainee
 
 WORDS = {
@@ -17,17 +19,8 @@ WORDS = {
     "en": {"passed": "Passed", "failed": "Failed", "waitlisted": "waitlisted"},
 }
 
-
-def sign_in(page, live_server, username, language):
-    """Sign in on a fresh browser (Spanish, as a browser in Mexico asks), then switch."""
-    page.context.clear_cookies()
-    page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("Nombre de usuario").fill(username)
-    page.get_by_label("Contraseña").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Iniciar sesión", exact=True).click()
-    if language == "en":
-        page.get_by_role("button", name="English").click()
-    expect(page.locator("html")).to_have_attribute("lang", re.compile(f"^{language}"))
+# The demo accounts' password.
+sign_in = partial(sign_in_with, password=DEMO_PASSWORD)
 
 
 def move_button(page, to):

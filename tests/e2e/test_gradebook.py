@@ -11,7 +11,8 @@ from playwright.sync_api import expect
 from courses.models import Attendance, CourseSession, Score
 from courses.services import session_transition
 from tests.courses.helpers import a_session, seated
-from tests.factories import PASSWORD, make_user
+from tests.e2e.signing import sign_in
+from tests.factories import make_user
 
 WEEK = [datetime.date(2026, 3, 2) + datetime.timedelta(days=n) for n in range(5)]
 # (written exam, practical scenario) typed for each trainee, in the order of the rows.
@@ -28,13 +29,6 @@ def session_in_progress(transactional_db):
     enrolments = seated(session, 4)
     session = session_transition(session=session, to="in_progress")
     return session, sorted(enrolments, key=lambda e: e.trainee.given_names)
-
-
-def sign_in(page, live_server, username):
-    page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("Nombre de usuario").fill(username)
-    page.get_by_label("Contraseña").fill(PASSWORD)
-    page.get_by_role("button", name="Iniciar sesión", exact=True).click()
 
 
 def focused_name(page) -> str:

@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from readiness.models import DeploymentProfile, Mission
-from tests.factories import PASSWORD
+from tests.e2e.signing import sign_in
 from tests.readiness.test_selectors import OBSERVER, ready_observer, seed_minurso
 from trainees.models import Clearance, LanguageSkill, Trainee
 
@@ -71,17 +71,6 @@ def engine_words(language: str) -> dict:
             ).message(),
             "trainee_reason": Finding(Code.CLEARANCE_MISSING, subject="passport").message(),
         }
-
-
-def sign_in(page, live_server, username, language):
-    page.context.clear_cookies()
-    page.goto(live_server.url + "/accounts/login/")
-    page.locator("input[name='username']").fill(username)
-    page.locator("input[name='password']").fill(PASSWORD)
-    page.locator("main form button[type='submit']").click()
-    if language == "en":
-        page.get_by_role("button", name="English").click()
-    expect(page.locator("html")).to_have_attribute("lang", re.compile(f"^{language}"))
 
 
 @pytest.fixture

@@ -1,18 +1,16 @@
 """An administrator works with trainee records; a trainee sees only their own."""
 
 import re
+from functools import partial
 
 from playwright.sync_api import expect
 
 from cecopam.demo import DEMO_PASSWORD
+from tests.e2e.signing import sign_in as sign_in_with
 from trainees.models import Trainee
 
-
-def sign_in(page, live_server, username):
-    page.goto(live_server.url + "/accounts/login/")
-    page.get_by_label("Nombre de usuario").fill(username)
-    page.get_by_label("Contraseña").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Iniciar sesión", exact=True).click()
+# The demo accounts' password.
+sign_in = partial(sign_in_with, password=DEMO_PASSWORD)
 
 
 def test_administrator_finds_a_trainee_without_accents_edits_a_clearance_and_sees_history(
