@@ -82,15 +82,18 @@ def reading_rows(mission, profile) -> int:
     """The four queries ``readiness_rows`` runs (see ``trainee_facts``), their rows read and
     dropped."""
     from courses.models import Certificate
+    from readiness.engine import ReadinessEvaluator
     from readiness.selectors import (
         _TRAINEE_FIELDS,
         QUALIFYING_CERTIFICATES,
-        _clearance_kinds,
         deployment_pool,
     )
     from trainees.models import Clearance, LanguageSkill
 
     requirements = profile.requirements()
+    kinds = ReadinessEvaluator(
+        requirements=requirements, mission=mission.facts(), on=ON
+    ).clearance_kinds
     trainees = deployment_pool(profile)
     pool = trainees.order_by().values("pk")
     # Filtered in the same steps as the selector, so that the SQL is the same to the letter.
@@ -103,7 +106,7 @@ def reading_rows(mission, profile) -> int:
         Clearance.objects.filter(
             trainee__in=pool, status=Clearance.Status.GRANTED, issued_on__lte=ON
         )
-        .filter(kind__in=list(_clearance_kinds(requirements)))
+        .filter(kind__in=list(kinds))
         .values_list("trainee_id", "kind", "issued_on", "valid_until")
     )
     certificates = (

@@ -21,7 +21,6 @@ from cecopam.dates import months_later
 from courses.models import Certificate
 from readiness.engine import (
     AMS_MONTHS,
-    Medical,
     MissionFacts,
     ProfileRequirements,
     Readiness,
@@ -100,14 +99,14 @@ def readiness_rows(
     on: datetime.date,
 ) -> Iterator[ReadinessRow]:
     """The verdict of each of ``trainees`` (in their order), in four queries."""
+    evaluate = ReadinessEvaluator(requirements=requirements, mission=mission, on=on)
     facts = trainee_facts(
         trainees=trainees,
         on=on,
         languages=mission.languages if requirements.min_language_level else (),
-        kinds=_clearance_kinds(requirements),
+        kinds=evaluate.clearance_kinds,
         course_ids=[course.id for course in requirements.required_courses],
     )
-    evaluate = ReadinessEvaluator(requirements=requirements, mission=mission, on=on)
     for values, person in _trainees(trainees, facts):
         yield _row(values, evaluate(person))
 
@@ -232,25 +231,6 @@ def trainee_facts(
             if course_id not in held or (valid_until or NEVER) > (held[course_id] or NEVER):
                 held[course_id] = valid_until
     return facts
-
-
-def _clearance_kinds(requirements: ProfileRequirements) -> set[str]:
-    """Every clearance kind the profile may ask for (the medical one depends on the mission,
-    so both are read when the mission decides)."""
-    kinds = set()
-    if requirements.medical != Medical.NONE:
-        kinds |= {Clearance.Kind.MEDICAL_MS2, Clearance.Kind.MEDICAL_MS3}
-    if requirements.human_rights_screening:
-        kinds |= {Clearance.Kind.HR_CERTIFICATION, Clearance.Kind.HR_SELF_ATTESTATION}
-    if requirements.driving_licence:
-        kinds.add(Clearance.Kind.DRIVING_LICENCE)
-    if requirements.weapons_handling:
-        kinds.add(Clearance.Kind.WEAPONS_HANDLING)
-    if requirements.police_ams:
-        kinds.add(Clearance.Kind.POLICE_AMS)
-    if requirements.passport_months is not None:
-        kinds.add(Clearance.Kind.PASSPORT)
-    return kinds
 
 
 def _lasts(kind: str, issued_on: datetime.date, valid_until: datetime.date | None):
