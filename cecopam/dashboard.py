@@ -6,7 +6,8 @@ category. The charts are drawn here as plain geometry for an inline SVG (no scri
 network): ``BarChart`` holds the bars, the template draws them.
 
 Readiness per mission evaluates every active profile against every active mission: a
-second's work for thousands of trainees, so it is kept in the cache for a few minutes.
+second's work for thousands of trainees; it and the rest are kept in the cache for a few
+minutes.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from dataclasses import dataclass, field
 from django.core.cache import cache
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -208,17 +210,25 @@ def _ready_per_mission(today: datetime.date) -> list[dict]:
 
 
 def dashboard_figures(today: datetime.date | None = None) -> dict:
+    """The key figures, readiness per mission and the charts, kept in the cache for a few
+    minutes (one copy per language: the charts' labels are written out); none of them needs
+    to be newer than that on a home page."""
     today = today or timezone.localdate()
-    return {
-        "today": today,
-        **key_figures(today),
-        "ready_per_mission": [
-            {**row, "name": in_language(row["name_es"], row["name_en"])}
-            for row in ready_per_mission(today)
-        ],
-        "charts": [
-            trained_per_year_by_sex(today),
-            trained_by_nationality(),
-            trained_by_course_category(),
-        ],
-    }
+    key = f"dashboard:figures:{today.isoformat()}:{get_language()}"
+    figures = cache.get(key)
+    if figures is None:
+        figures = {
+            "today": today,
+            **key_figures(today),
+            "ready_per_mission": [
+                {**row, "name": in_language(row["name_es"], row["name_en"])}
+                for row in ready_per_mission(today)
+            ],
+            "charts": [
+                trained_per_year_by_sex(today),
+                trained_by_nationality(),
+                trained_by_course_category(),
+            ],
+        }
+        cache.set(key, figures, READY_CACHE_SECONDS)
+    return figures

@@ -47,8 +47,8 @@ def test_dashboard_queries_do_not_grow_with_trainees_or_workers(client, administ
     )
     many = queries_for(client, url)
     assert many == few <= 13 + 4 * pairs
-    # Within a few minutes, readiness per mission comes from the cache.
-    assert queries_for(client, url) == 10
+    # Within a few minutes the figures, readiness and charts come from the cache.
+    assert queries_for(client, url) == 5
 
 
 def test_portal_queries_do_not_grow_with_trainees(client, trainee_user, quick_pdfs):
