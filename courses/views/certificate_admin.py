@@ -108,7 +108,10 @@ class CertificateDetailView(RoleRequiredMixin, View):
 
 class CertificateReasonView(RoleRequiredMixin, View):
     """A confirmation page with a reason (the certificate page opens the same form in a
-    dialog; this page answers when it is sent back with an error, or without JavaScript)."""
+    dialog; this page answers when it is sent back with an error, or without JavaScript).
+
+    Each page defines ``act(certificate, reason)``: the service it runs, returning the
+    certificate to show next."""
 
     allowed_roles = (Role.ADMINISTRATOR,)
     form_class: type
@@ -133,9 +136,6 @@ class CertificateReasonView(RoleRequiredMixin, View):
     def page(self, certificate, form, *, status=200):
         context = {"certificate": certificate, "form": form, **certificate_actions(certificate)}
         return render(self.request, self.template_name, context, status=status)
-
-    def act(self, certificate: Certificate, reason: str) -> Certificate:
-        raise NotImplementedError
 
 
 class CertificateRevokeView(CertificateReasonView):
