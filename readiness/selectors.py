@@ -15,6 +15,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import QuerySet
 
 from cecopam.dates import months_later
@@ -166,6 +168,26 @@ class _Facts:
         default_factory=lambda: defaultdict(dict)
     )
 
+    # One call for all the rows, not one a row: the board passes hundreds of thousands.
+    def keep_best_clearances(self, rows: Iterable[tuple]) -> None:
+        """(trainee id, kind, issued on, valid until) of granted clearances issued on or
+        before the date: keep each trainee's best of each kind."""
+        best = self.clearances
+        for trainee_id, kind, issued_on, valid_until in rows:
+            held_by = best[kind]
+            held = held_by.get(trainee_id)
+            if held is None or _lasts(kind, issued_on, valid_until) > _lasts(kind, *held):
+                held_by[trainee_id] = (issued_on, valid_until)
+
+    def keep_best_certificates(self, rows: Iterable[tuple]) -> None:
+        """(trainee id, course id, valid until) of standing certificates issued on or before
+        the date: keep each trainee's longest-lasting one of each course."""
+        qualifications = self.qualifications
+        for trainee_id, course_id, valid_until in rows:
+            held = qualifications[trainee_id]
+            if course_id not in held or (valid_until or NEVER) > (held[course_id] or NEVER):
+                held[course_id] = valid_until
+
     def of(self, pk: int):
         clearances = {}
         for kind, held_by in self.clearances.items():
@@ -207,14 +229,9 @@ def trainee_facts(
         )
         if kinds is not None:
             clearances = clearances.filter(kind__in=list(kinds))
-        best = facts.clearances
-        for trainee_id, kind, issued_on, valid_until in clearances.values_list(
-            "trainee_id", "kind", "issued_on", "valid_until"
-        ):
-            held_by = best[kind]
-            held = held_by.get(trainee_id)
-            if held is None or _lasts(kind, issued_on, valid_until) > _lasts(kind, *held):
-                held_by[trainee_id] = (issued_on, valid_until)
+        facts.keep_best_clearances(
+            clearances.values_list("trainee_id", "kind", "issued_on", "valid_until")
+        )
 
     if course_ids is None or course_ids:
         certificates = Certificate.objects.filter(
@@ -224,12 +241,11 @@ def trainee_facts(
         )
         if course_ids is not None:
             certificates = certificates.filter(enrolment__session__course_id__in=list(course_ids))
-        for trainee_id, course_id, valid_until in certificates.values_list(
-            "enrolment__trainee_id", "enrolment__session__course_id", "valid_until"
-        ):
-            held = facts.qualifications[trainee_id]
-            if course_id not in held or (valid_until or NEVER) > (held[course_id] or NEVER):
-                held[course_id] = valid_until
+        facts.keep_best_certificates(
+            certificates.values_list(
+                "enrolment__trainee_id", "enrolment__session__course_id", "valid_until"
+            )
+        )
     return facts
 
 
@@ -330,26 +346,95 @@ def readiness_of_trainee(
     *, trainee: Trainee, on: datetime.date
 ) -> list[tuple[DeploymentProfile, Mission, Readiness]]:
     """The trainee's verdict for each active profile of their UN personnel category, for its
-    own mission or else for each active mission, in seven queries whatever their number."""
-    profiles = [
-        profile
-        for profile in DeploymentProfile.objects.filter(active=True)
-        .select_related("mission")
-        .prefetch_related("required_courses")
-        if trainee.un_category in {profile.role, *profile.allowed_un_categories}
+    own mission or else for each active mission. Reads the trainee's clearances and languages
+    from the instance (prefetch them, as the record page and the portal do), their certificates
+    in one query, and the profiles and missions from ``active_reference``."""
+    reference = [
+        entry
+        for entry in active_reference()
+        if trainee.un_category in {entry.profile.role, *entry.profile.allowed_un_categories}
     ]
-    if not profiles:
+    if not reference:
         return []
-    missions = list(Mission.objects.filter(status=Mission.Status.ACTIVE))
-    single = Trainee.objects.filter(pk=trainee.pk)
-    facts = trainee_facts(trainees=single, on=on, languages=None, kinds=None, course_ids=None)
-    [(_, person)] = _trainees(single, facts)
-    results = []
-    for profile in profiles:
-        requirements = profile.requirements()
-        for mission in [profile.mission] if profile.mission else missions:
-            readiness = readiness_evaluate(
-                trainee=person, requirements=requirements, mission=mission.facts(), on=on
+    person = _facts_of_one(trainee, on)
+    return [
+        (
+            entry.profile,
+            mission,
+            readiness_evaluate(
+                trainee=person, requirements=entry.requirements, mission=mission.facts(), on=on
+            ),
+        )
+        for entry in reference
+        for mission in entry.missions
+    ]
+
+
+def _facts_of_one(trainee: Trainee, on: datetime.date) -> TraineeFacts:
+    """The engine's facts about one trainee, as ``trainee_facts`` gathers them for many."""
+    facts = _Facts()
+    for skill in trainee.languages.all():
+        facts.languages[trainee.pk][skill.language] = skill.level
+    facts.keep_best_clearances(
+        (trainee.pk, clearance.kind, clearance.issued_on, clearance.valid_until)
+        for clearance in trainee.clearances.all()
+        if clearance.status == Clearance.Status.GRANTED and clearance.issued_on <= on
+    )
+    facts.keep_best_certificates(
+        Certificate.objects.filter(
+            enrolment__trainee=trainee, status__in=QUALIFYING_CERTIFICATES, issued_on__lte=on
+        ).values_list("enrolment__trainee_id", "enrolment__session__course_id", "valid_until")
+    )
+    languages, clearances, qualifications = facts.of(trainee.pk)
+    return TraineeFacts(
+        date_of_birth=trainee.date_of_birth,
+        service_start_date=trainee.service_start_date,
+        rank_category=trainee.rank_category,
+        un_category=trainee.un_category,
+        languages=languages,
+        clearances=clearances,
+        qualifications=qualifications,
+    )
+
+
+@dataclass(frozen=True)
+class ReferenceEntry:
+    """An active profile, what it requires, and the missions it is judged for: its own
+    mission, or else every active one."""
+
+    profile: DeploymentProfile
+    requirements: ProfileRequirements
+    missions: tuple[Mission, ...]
+
+
+REFERENCE_CACHE_KEY = "readiness:active-reference"
+REFERENCE_CACHE_SECONDS = 300
+
+
+def active_reference() -> list[ReferenceEntry]:
+    """Every active profile with its requirements and missions: three queries, then kept in
+    the cache until a mission, a profile or a course is saved or deleted (``reference_changed``)
+    or five minutes have passed. Every trainee's page and portal reads it."""
+    found = cache.get(REFERENCE_CACHE_KEY)
+    if found is None:
+        missions = tuple(Mission.objects.filter(status=Mission.Status.ACTIVE))
+        found = [
+            ReferenceEntry(
+                profile=profile,
+                requirements=profile.requirements(),
+                missions=(profile.mission,) if profile.mission else missions,
             )
-            results.append((profile, mission, readiness))
-    return results
+            for profile in DeploymentProfile.objects.filter(active=True)
+            .select_related("mission")
+            .prefetch_related("required_courses")
+        ]
+        cache.set(REFERENCE_CACHE_KEY, found, REFERENCE_CACHE_SECONDS)
+    return found
+
+
+def reference_changed(**kwargs) -> None:
+    """Signal receiver (``ReadinessConfig.ready``): forget ``active_reference`` now, for the
+    rest of this transaction, and again once it commits, in case another request read the
+    old rows meanwhile and put them back."""
+    cache.delete(REFERENCE_CACHE_KEY)
+    transaction.on_commit(lambda: cache.delete(REFERENCE_CACHE_KEY))

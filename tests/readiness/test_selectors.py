@@ -253,8 +253,14 @@ def test_a_trainee_sees_each_profile_of_their_category_for_each_active_mission(m
     trainee = ready_observer()
     with CaptureQueriesContext(connection) as captured:
         results = readiness_of_trainee(trainee=trainee, on=ON)
-    # Profiles, their courses, the missions; the trainee, languages, clearances, certificates.
-    assert len(captured.captured_queries) == 7
+    # Profiles, their courses, the missions; the trainee's languages, clearances, certificates.
+    assert len(captured.captured_queries) == 6
+    # The record page and the portal prefetch languages and clearances; the profiles and
+    # missions are in the cache by now: only the certificates are read.
+    trainee = Trainee.objects.prefetch_related("languages", "clearances").get(pk=trainee.pk)
+    with CaptureQueriesContext(connection) as captured:
+        assert readiness_of_trainee(trainee=trainee, on=ON) == results
+    assert len(captured.captured_queries) == 1
     missions = {m.acronym for _, m, _ in results}
     assert "MINUSMA" not in missions  # closed: not offered
     assert {p.name_en for p, _, _ in results} == {OBSERVER}
@@ -262,3 +268,52 @@ def test_a_trainee_sees_each_profile_of_their_category_for_each_active_mission(m
     assert by_mission["MINURSO"].verdict == Verdict.READY
     # UNTSO works in English only, which this observer has not been tested in.
     assert {f.code for f in by_mission["UNTSO"].findings} == {Code.LANGUAGE_MISSING}
+
+
+def test_one_trainee_s_readiness_agrees_with_the_board_for_everyone(minurso):
+    """The portal and the record page judge one person from their own rows; the board judges
+    thousands in bulk. On a varied population (refused and future clearances, revoked and
+    expired certificates) both say the same of each person."""
+    mission, profile = minurso
+    population(300, courses=list(profile.required_courses.all()), on=ON)
+    board = {
+        row.trainee_id: row.readiness
+        for row in readiness_rows(
+            trainees=Trainee.objects.all(),
+            requirements=profile.requirements(),
+            mission=mission.facts(),
+            on=ON,
+        )
+    }
+    assert len({readiness.verdict for readiness in board.values()}) == 3
+    for trainee in Trainee.objects.prefetch_related("languages", "clearances"):
+        [own] = [
+            readiness
+            for p, m, readiness in readiness_of_trainee(trainee=trainee, on=ON)
+            if p == profile and m == mission
+        ]
+        assert own == board[trainee.pk], trainee
+
+
+def test_a_trainee_s_readiness_follows_changes_to_profiles_missions_and_courses(minurso):
+    mission, profile = minurso
+    trainee = ready_observer()
+
+    def verdict():
+        results = readiness_of_trainee(trainee=trainee, on=ON)
+        return {m.acronym: r for p, m, r in results if p == profile}["MINURSO"]
+
+    assert verdict().verdict == Verdict.READY
+    profile.min_language_level = "C1"
+    profile.save()
+    assert {f.code for f in verdict().findings} == {Code.LANGUAGE_BELOW}
+    profile.min_language_level = "B2"
+    profile.save()
+    profile.required_courses.add(Course.objects.get(code="UOF"))
+    assert {f.code for f in verdict().findings} == {Code.COURSE_MISSING}
+    profile.required_courses.remove(Course.objects.get(code="UOF"))
+    assert verdict().verdict == Verdict.READY
+    mission.status = Mission.Status.CLOSED
+    mission.closed_on = datetime.date(2027, 1, 31)
+    mission.save()
+    assert "MINURSO" not in {m.acronym for _, m, _ in readiness_of_trainee(trainee=trainee, on=ON)}
