@@ -6,8 +6,9 @@ category. The charts are drawn here as plain geometry for an inline SVG (no scri
 network): ``BarChart`` holds the bars, the template draws them.
 
 Readiness per mission evaluates every active profile against every active mission: a
-second's work for thousands of trainees; it and the rest are kept in the cache for a few
-minutes.
+second's work for thousands of trainees, kept in the cache for a few minutes. The dashboard
+keeps the figures and charts as drawn (HTML) for as long, one copy per day and language:
+a home page has no need of anything newer.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from dataclasses import dataclass, field
 from django.core.cache import cache
 from django.db.models import Count, Q
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -29,6 +29,7 @@ from readiness.selectors import QUALIFYING_CERTIFICATES, deployment_pool, readin
 from trainees.models import Trainee
 
 READY_CACHE_SECONDS = 300
+FIGURES_CACHE_SECONDS = 300  # the dashboard's drawn figures and charts (a template fragment)
 YEARS = 5  # the chart of trained per year shows this many years, this one included
 TOP_NATIONALITIES = 8
 
@@ -210,25 +211,21 @@ def _ready_per_mission(today: datetime.date) -> list[dict]:
 
 
 def dashboard_figures(today: datetime.date | None = None) -> dict:
-    """The key figures, readiness per mission and the charts, kept in the cache for a few
-    minutes (one copy per language: the charts' labels are written out); none of them needs
-    to be newer than that on a home page."""
+    """The key figures, readiness per mission and the charts, with their labels in the active
+    language. The dashboard keeps what it draws of them in the cache for a few minutes
+    (``FIGURES_CACHE_SECONDS``, a fragment per day and language), so this runs about once
+    per language in that time."""
     today = today or timezone.localdate()
-    key = f"dashboard:figures:{today.isoformat()}:{get_language()}"
-    figures = cache.get(key)
-    if figures is None:
-        figures = {
-            "today": today,
-            **key_figures(today),
-            "ready_per_mission": [
-                {**row, "name": in_language(row["name_es"], row["name_en"])}
-                for row in ready_per_mission(today)
-            ],
-            "charts": [
-                trained_per_year_by_sex(today),
-                trained_by_nationality(),
-                trained_by_course_category(),
-            ],
-        }
-        cache.set(key, figures, READY_CACHE_SECONDS)
-    return figures
+    return {
+        "today": today,
+        **key_figures(today),
+        "ready_per_mission": [
+            {**row, "name": in_language(row["name_es"], row["name_en"])}
+            for row in ready_per_mission(today)
+        ],
+        "charts": [
+            trained_per_year_by_sex(today),
+            trained_by_nationality(),
+            trained_by_course_category(),
+        ],
+    }

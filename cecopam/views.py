@@ -5,10 +5,12 @@ from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.views import View
 from django.views.generic import TemplateView
 
-from cecopam.dashboard import dashboard_figures
+from cecopam.dashboard import FIGURES_CACHE_SECONDS, dashboard_figures
 from cecopam.roles import Role, RoleRequiredMixin, user_role
 from cecopam.selectors import broker_is_up, dashboard_summary, database_is_up
 from courses.selectors import session_list_for_user
@@ -40,8 +42,14 @@ class DashboardView(RoleRequiredMixin, TemplateView):
     template_name = "cecopam/dashboard.html"
 
     def get_context_data(self, **kwargs):
+        today = timezone.localdate()
         return super().get_context_data(
-            **kwargs, summary=dashboard_summary(), figures=dashboard_figures()
+            **kwargs,
+            summary=dashboard_summary(),
+            # Worked out only when the template's cached fragment has expired.
+            figures=SimpleLazyObject(lambda: dashboard_figures(today)),
+            figures_day=today.isoformat(),
+            figures_seconds=FIGURES_CACHE_SECONDS,
         )
 
 

@@ -52,3 +52,14 @@ def test_the_dashboard_draws_its_charts_without_any_script(client, administrator
     assert "Trained per year, by sex" in page
     assert "MINURSO" in page
     assert "<script" not in page.split("<main", 1)[1].split("</main>", 1)[0]
+
+
+def test_the_cached_figures_are_kept_one_copy_per_language(client, administrator):
+    seed_minurso()
+    ready_observer(0, sex="F")
+    client.force_login(administrator)
+    spanish = client.get(reverse("dashboard"), HTTP_ACCEPT_LANGUAGE="es").text
+    english = client.get(reverse("dashboard"), HTTP_ACCEPT_LANGUAGE="en").text
+    assert "Personal capacitado por año, por sexo" in spanish
+    assert "Trained per year, by sex" in english
+    assert "Personal capacitado por año" not in english
