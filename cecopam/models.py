@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class TimeStampedModel(models.Model):
@@ -36,3 +37,33 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.worker} @ {self.queue}"
+
+
+class TaskRun(models.Model):
+    """The last run of a scheduled task: when it started and ended, how, and how much it did.
+
+    One row per task, rewritten by each run, so the operations page can tell whether beat
+    still sends the task and a worker still runs it. A run that does nothing (a sweep with
+    nothing stuck, a daily digest run in a week already sent) is still a run.
+    """
+
+    class Outcome(models.TextChoices):
+        RUNNING = "running", _("Running")
+        SUCCEEDED = "succeeded", _("Succeeded")
+        FAILED = "failed", pgettext_lazy("task run", "Failed")
+
+    task = models.CharField(_("task"), max_length=200, unique=True)
+    started_at = models.DateTimeField(_("started at"))
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
+    # What the task returns: certificates queued again, digests sent.
+    count = models.PositiveIntegerField(_("items handled"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        verbose_name = _("scheduled task run")
+        verbose_name_plural = _("scheduled task runs")
+        ordering = ["task"]
+
+    def __str__(self) -> str:
+        return self.task

@@ -3,14 +3,18 @@ import math
 from axes.helpers import get_cool_off
 from django.conf import settings
 from django.contrib.auth import views as auth_views
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare
+from django.utils.decorators import method_decorator
 from django.utils.functional import SimpleLazyObject
 from django.views import View
+from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
 from cecopam.dashboard import FIGURES_CACHE_SECONDS, dashboard_figures
+from cecopam.operations import State, operations_report
 from cecopam.roles import Role, RoleRequiredMixin, user_role
 from cecopam.selectors import broker_is_up, dashboard_summary, database_is_up
 from courses.selectors import session_list_for_user
@@ -80,8 +84,53 @@ class PortalView(RoleRequiredMixin, TemplateView):
         )
 
 
+@method_decorator(never_cache, name="dispatch")
+class OperationsView(RoleRequiredMixin, TemplateView):
+    """Whether the background machinery does its work: queues, workers, certificates being
+    issued, scheduled tasks, database and broker, each with its state."""
+
+    allowed_roles = (Role.ADMINISTRATOR,)
+    template_name = "cecopam/operations.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs, report=operations_report())
+
+
+def monitor_token_presented(request) -> bool:
+    """Whether the request carries ``Authorization: Bearer <OPERATIONS_MONITOR_TOKEN>``, the
+    secret a monitoring system is given instead of an administrator's account. No token set,
+    no monitor access."""
+    expected = settings.OPERATIONS_MONITOR_TOKEN
+    scheme, _, presented = request.headers.get("Authorization", "").partition(" ")
+    return bool(expected) and scheme == "Bearer" and constant_time_compare(presented, expected)
+
+
+@method_decorator(never_cache, name="dispatch")
+class OperationsJsonView(RoleRequiredMixin, View):
+    """The operations page's figures for a monitor: 503 when any of them is a problem, else
+    200 (warnings included), so that the status code alone can raise an alert."""
+
+    allowed_roles = (Role.ADMINISTRATOR,)
+
+    def dispatch(self, request, *args, **kwargs):
+        if monitor_token_presented(request):
+            return View.dispatch(self, request, *args, **kwargs)  # a monitor, not a person
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request):
+        report = operations_report()
+        return JsonResponse(report.as_json(), status=503 if report.state is State.PROBLEM else 200)
+
+
 class SignInView(auth_views.LoginView):
     redirect_authenticated_user = True
+
+
+def livez(request):
+    """For a process supervisor or a load balancer's liveness check: 200 as long as this
+    process answers requests, whatever the database and the broker do (``healthz`` tells
+    those). Reads nothing."""
+    return HttpResponse("ok", content_type="text/plain")
 
 
 def healthz(request):

@@ -11,6 +11,7 @@ from smtplib import SMTPException
 
 from celery import shared_task
 
+from cecopam.operations import task_run_recorded
 from courses.services.certificate_mail import (
     certificate_expiry_reminders_send,
     certificate_issued_email_send,
@@ -38,9 +39,12 @@ def certificate_render_task(self, certificate_id: int) -> str | None:
     return certificate.status if certificate else None
 
 
-@shared_task(name="courses.tasks.certificates_sweep")
-def certificates_sweep_task() -> int:
-    return certificates_sweep()
+@shared_task(bind=True, name="courses.tasks.certificates_sweep")
+def certificates_sweep_task(self) -> int:
+    """Queue again what is stuck; each run is recorded for the operations page."""
+    with task_run_recorded(self.name) as run:
+        run.count = certificates_sweep()
+    return run.count
 
 
 @shared_task(

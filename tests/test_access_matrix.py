@@ -157,7 +157,12 @@ MATRIX: dict[str, tuple[dict, dict]] = {
     "dashboard": ({}, only("administrator")),
     "instructor-home": ({}, only(["instructor", "other_instructor"])),
     "portal": ({}, only(["trainee", "other_trainee"])),
+    # The operations page and its JSON for a monitor: administrators only. Here no worker has
+    # reported, so the JSON tells the administrator of a problem (503).
+    "operations": ({}, only("administrator")),
+    "operations-json": ({}, only("administrator", allowed=503)),
     "healthz": ({}, row(200)),
+    "livez": ({}, row(200)),
     "login": ({}, row(Redirect("home"), anonymous=200)),
     "logout": ({}, row(405)),  # signing out is a POST
     "password_change": ({}, row(200, anonymous=LOGIN)),

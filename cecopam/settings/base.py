@@ -98,6 +98,10 @@ else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
+# The operations page's JSON (/operations.json) answers a monitor that sends this secret as
+# "Authorization: Bearer <token>", without an account. Empty: administrators only.
+OPERATIONS_MONITOR_TOKEN = env("OPERATIONS_MONITOR_TOKEN", default="")
+
 # ------------------------------------------------------------------------------ authentication
 AUTHENTICATION_BACKENDS = [
     # First, so that a locked-out account is refused before its password is even checked.
