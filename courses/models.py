@@ -544,6 +544,10 @@ class Certificate(TimeStampedModel):
     pdf = models.FileField(_("PDF"), upload_to="certificates/%Y/", blank=True)
     sha256 = models.CharField(_("SHA-256 of the PDF"), max_length=64, blank=True)
     render_attempts = models.PositiveSmallIntegerField(_("render attempts"), default=0)
+    # The Celery node (``--hostname``, e.g. pdf@host-a) that printed the PDF: with workers on
+    # several hosts, where to look when one certificate comes out wrong. Blank for a PDF
+    # printed outside a worker (the demo data).
+    rendered_by = models.CharField(_("rendered by"), max_length=255, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
     revoked_by = models.ForeignKey(

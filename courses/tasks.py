@@ -25,10 +25,13 @@ from courses.services.certificates import (
 
 @shared_task(bind=True, name="courses.tasks.certificate_render", max_retries=None)
 def certificate_render_task(self, certificate_id: int) -> str | None:
-    """Render one certificate. A failure is recorded on the row and retried with a growing
-    delay until the row says failed (CERTIFICATE_RENDER_MAX_ATTEMPTS)."""
+    """Render one certificate, recording this worker's node name on it. A failure is
+    recorded on the row and retried with a growing delay until the row says failed
+    (CERTIFICATE_RENDER_MAX_ATTEMPTS)."""
     try:
-        certificate = certificate_render(certificate_id=certificate_id)
+        certificate = certificate_render(
+            certificate_id=certificate_id, worker=self.request.hostname or ""
+        )
     except Exception as exc:  # SoftTimeLimitExceeded included: recorded, then retried
         certificate = certificate_render_failed(
             certificate_id=certificate_id, error=f"{type(exc).__name__}: {exc}"

@@ -95,11 +95,19 @@ class Workers:
         self.log_dir = log_dir
         self.processes: dict[str, subprocess.Popen] = {}
 
-    def start(self, *, concurrency: int = 1, queues: str = "default,pdf", **env: str) -> str:
-        """Start a worker and return its node name once it answers a ping."""
+    def start(
+        self,
+        *,
+        concurrency: int = 1,
+        queues: str = "default,pdf",
+        nodename: str | None = None,
+        **env: str,
+    ) -> str:
+        """Start a worker (named ``nodename``, as ``--hostname`` names it on its own host, or
+        a fresh name) and return its node name once it answers a ping."""
         from cecopam.celery import app
 
-        nodename = f"test-{uuid.uuid4().hex[:8]}@localhost"
+        nodename = nodename or f"test-{uuid.uuid4().hex[:8]}@localhost"
         log = self.log_dir / f"{nodename}.log"
         with log.open("wb") as out:
             process = subprocess.Popen(

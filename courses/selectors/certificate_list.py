@@ -149,29 +149,34 @@ HISTORY_ACTIONS = {"+": _("Created"), "~": _("Changed"), "-": _("Deleted")}
 
 def certificate_history(certificate: Certificate) -> list[dict]:
     """What happened to a certificate, newest first: when, who, what was done, which fields
-    changed, the status it was left in and the reason given. One query."""
+    changed, the status it was left in and the reason given; a render says which worker
+    printed the PDF (its node name). One query."""
     entries = []
     previous = None
     records = certificate.history.select_related("history_user").order_by("history_date", "pk")
     for record in records:
-        changed = []
+        changes = []
         if previous is not None and record.history_type == "~":
-            changed = [
-                str(Certificate._meta.get_field(change.field).verbose_name)
-                for change in record.diff_against(previous, excluded_fields=UNTOLD).changes
-            ]
+            changes = record.diff_against(previous, excluded_fields=UNTOLD).changes
         previous = record
-        if record.history_type == "~" and not changed:
+        if record.history_type == "~" and not changes:
             continue  # saved as it was: nothing to tell
         user = record.history_user
+        if user:
+            who = user.get_full_name() or user.get_username()
+        elif any(change.field == "rendered_by" for change in changes) and record.rendered_by:
+            who = record.rendered_by
+        else:
+            who = str(_("the system (worker or script)"))
         entries.append(
             {
                 "when": record.history_date,
-                "who": (user.get_full_name() or user.get_username())
-                if user
-                else str(_("the system (worker or script)")),
+                "who": who,
                 "what": HISTORY_ACTIONS[record.history_type],
-                "fields": changed,
+                "fields": [
+                    str(Certificate._meta.get_field(change.field).verbose_name)
+                    for change in changes
+                ],
                 "status": Status(record.status).label,
                 # The pipeline's own reasons are stored in English and shown translated;
                 # a reason an administrator typed comes back as it was written.

@@ -157,8 +157,9 @@ def certificates_sweep(*, now: datetime.datetime | None = None) -> int:
 
 
 # ---------------------------------------------------------------------------- rendering
-def certificate_render(*, certificate_id: int) -> Certificate | None:
-    """Render a certificate's PDF from its snapshot and store it with its SHA-256: the
+def certificate_render(*, certificate_id: int, worker: str = "") -> Certificate | None:
+    """Render a certificate's PDF from its snapshot and store it with its SHA-256 and the
+    ``worker`` that printed it (the Celery node name; blank outside a worker): the
     certificate is issued, and its holder's email is queued after the commit.
 
     Idempotent: only a pending or rendering certificate is rendered (rendering: its worker
@@ -211,6 +212,7 @@ def certificate_render(*, certificate_id: int) -> Certificate | None:
             certificate.pdf.storage.delete(name)
         certificate.pdf.save(f"{certificate.serial}.pdf", ContentFile(pdf), save=False)
         certificate.sha256 = hashlib.sha256(pdf).hexdigest()
+        certificate.rendered_by = worker[: Certificate._meta.get_field("rendered_by").max_length]
         certificate.status = Certificate.Status.ISSUED
         certificate.last_error = ""
         certificate._change_reason = RENDERED
