@@ -53,6 +53,10 @@ lint: $(VENV)/.dev $(MO_FILES)
 	$(PY) -m djlint templates --lint
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) manage.py check
+	@# The production settings as a deployment would have them (a random key, a public host name).
+	DJANGO_SETTINGS_MODULE=cecopam.settings.production DJANGO_ALLOWED_HOSTS=cecopam.example.org \
+	DJANGO_SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(64))') \
+		$(PY) manage.py check --deploy --fail-level WARNING
 
 format: $(VENV)/.dev
 	$(PY) -m ruff check --fix .
