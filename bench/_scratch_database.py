@@ -1,6 +1,7 @@
 """A throwaway test database for one benchmark script (imported by the scripts; `make bench`
 runs only the files that do not start with an underscore)."""
 
+import os
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -19,8 +20,12 @@ def run_with_scratch_database(run: Callable[[], None]) -> None:
         # Not the test settings' var/test.sqlite3, which a test run may be using right now.
         scratch = tempfile.mkdtemp(prefix="cecopam-bench-")
         test_name = str(Path(scratch) / "bench.sqlite3")
-        settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = test_name
-        connection.settings_dict.setdefault("TEST", {})["NAME"] = test_name
+    else:
+        # Not test_<name> either, the test suite's database on this server, which a test run may
+        # be using right now (and which autoclobber would drop): one of this process's own.
+        test_name = f"test_{connection.settings_dict['NAME']}_bench_{os.getpid()}"
+    settings.DATABASES["default"].setdefault("TEST", {})["NAME"] = test_name
+    connection.settings_dict.setdefault("TEST", {})["NAME"] = test_name
     old_name = connection.settings_dict["NAME"]
     try:
         connection.creation.create_test_db(
