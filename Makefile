@@ -64,6 +64,8 @@ format: $(VENV)/.dev
 	$(PY) -m djlint templates --reformat
 
 bench: $(VENV)/.dev $(MO_FILES)
+	@# bench/load.py drives a real server with wrk: say so before the other scripts' minutes.
+	@command -v wrk >/dev/null || { echo "make bench: bench/load.py needs wrk, the HTTP load generator: install wrk: apt-get install wrk" >&2; exit 1; }
 	@for script in bench/[!_]*.py; do $(PY) $$script || exit 1; done
 
 # ------------------------------------------------------------------ maintenance

@@ -90,12 +90,14 @@ def celery_worker(
                 raise RuntimeError(f"The Celery worker did not start:\n{worker.log_tail()}")
         yield worker
     finally:
-        _stop(process)
+        process_group_stop(process)
 
 
-def _stop(process: subprocess.Popen, grace: float = 30) -> None:
-    """SIGTERM to the worker's group (a warm shutdown: the task in hand finishes, what was
-    reserved goes back to the queue), SIGKILL to what is left after ``grace`` seconds."""
+def process_group_stop(process: subprocess.Popen, grace: float = 30) -> None:
+    """SIGTERM to the process's group, started with ``start_new_session`` (for a Celery worker
+    a warm shutdown: the task in hand finishes, what was reserved goes back to the queue; for
+    gunicorn, the requests in hand are answered), SIGKILL to what is left after ``grace``
+    seconds."""
     with contextlib.suppress(ProcessLookupError):
         os.killpg(process.pid, signal.SIGTERM)
     with contextlib.suppress(subprocess.TimeoutExpired):

@@ -84,6 +84,7 @@ import psutil  # noqa: E402
 
 django.setup()
 
+from _cpu_use import CpuWatch, cpu_seconds  # noqa: E402
 from _scratch_database import run_with_scratch_database  # noqa: E402
 from _workers import celery_worker  # noqa: E402
 from django.db import connections  # noqa: E402
@@ -145,44 +146,6 @@ def purge_queues() -> None:
     from cecopam.celery import app
 
     app.control.purge()
-
-
-# ---------------------------------------------------------------------------- CPU use
-def busy_cpu_seconds() -> float:
-    """CPU time the whole machine has spent on something else than waiting, since boot (the
-    hypervisor's steal included: time another machine had our CPUs)."""
-    times = psutil.cpu_times()
-    return sum(times) - times.idle - getattr(times, "iowait", 0.0)
-
-
-def cpu_seconds(processes: list[psutil.Process]) -> float:
-    return sum(p.cpu_times().user + p.cpu_times().system for p in processes)
-
-
-class CpuWatch:
-    """How many CPUs, on average over a stretch of time, processes of ours kept busy (each
-    group given as a function returning its CPU seconds so far), and every other program
-    (the machine's busy time less ours)."""
-
-    def __init__(self, **ours: Callable[[], float]) -> None:
-        self.sources = ours
-        self.cpus: dict[str, float] = {}
-        self.others = 0.0
-
-    def __enter__(self) -> "CpuWatch":
-        self.start = (
-            time.perf_counter(),
-            busy_cpu_seconds(),
-            {name: seconds() for name, seconds in self.sources.items()},
-        )
-        return self
-
-    def __exit__(self, *exc_info) -> None:
-        wall, machine, ours = self.start
-        wall = time.perf_counter() - wall
-        used = {name: seconds() - ours[name] for name, seconds in self.sources.items()}
-        self.cpus = {name: value / wall for name, value in used.items()}
-        self.others = max(busy_cpu_seconds() - machine - sum(used.values()), 0.0) / wall
 
 
 # ---------------------------------------------------------------------------- figure 1
