@@ -68,20 +68,17 @@ class CourseForm(forms.ModelForm):
         return chosen
 
 
-NARROW = "width: 7rem"
-
-
 class ComponentForm(TableRowForm):
     class Meta:
         model = AssessmentComponent
         fields = ["name_es", "name_en", "weight", "max_score", "pass_mark", "critical", "order"]
+        # Their widths are in static/css/app.css (#components-table): no style attribute
+        # passes the Content-Security-Policy.
         widgets = {
-            "weight": forms.NumberInput(
-                attrs={"step": "0.01", "min": "0.01", "max": "100", "style": NARROW}
-            ),
-            "max_score": forms.NumberInput(attrs={"step": "0.01", "min": "0.01", "style": NARROW}),
-            "pass_mark": forms.NumberInput(attrs={"step": "0.01", "min": "0", "style": NARROW}),
-            "order": forms.NumberInput(attrs={"min": "0", "max": "99", "style": "width: 4.5rem"}),
+            "weight": forms.NumberInput(attrs={"step": "0.01", "min": "0.01", "max": "100"}),
+            "max_score": forms.NumberInput(attrs={"step": "0.01", "min": "0.01"}),
+            "pass_mark": forms.NumberInput(attrs={"step": "0.01", "min": "0"}),
+            "order": forms.NumberInput(attrs={"min": "0", "max": "99"}),
         }
 
 

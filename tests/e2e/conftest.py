@@ -2,19 +2,23 @@
 
 Chromium is looked for at CHROMIUM_PATH (default /usr/bin/chromium). Without it these tests
 are skipped with that reason, except under CI=true, where a missing browser fails them.
+
+Every page a test opens must keep to the Content-Security-Policy the app sends: a script or a
+style the browser refused fails the test (``csp_violations``).
 """
 
 import os
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
 # around it are still plain synchronous calls.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = Path(os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"))
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "e2e"
+SCREENSHOTS = Path(settings.VAR_DIR) / "e2e"
 CHROMIUM_FLAGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -80,3 +84,42 @@ def demo_centre(transactional_db, quick_pdfs):
     from cecopam.demo import demo_seed
 
     demo_seed()
+
+
+# Reports each refusal to the test, whichever page of the context it happens in. The init
+# script and the exposed function come through the DevTools protocol, which the policy does
+# not govern, so they themselves cause no violation.
+REPORT_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.reportCspViolation(
+    `${event.violatedDirective} refused ${event.blockedURI || "inline"}` +
+      ` at ${event.sourceFile || document.location.href}:${event.lineNumber}` +
+      (event.sample ? ` (${event.sample})` : "")
+  );
+});
+"""
+
+
+@pytest.fixture(autouse=True)
+def csp_violations(page):
+    """Fail the test if the browser refused anything under the Content-Security-Policy: an
+    inline script or style attribute would silently break the page for every user. Chromium
+    reports a refusal both as a ``securitypolicyviolation`` event and on the console."""
+    seen: list[str] = []
+
+    def on_event(text: str) -> None:
+        seen.append(text)
+
+    def on_console(message) -> None:
+        if "Content Security Policy" in message.text or message.text.startswith("Refused to"):
+            seen.append(f"console: {message.text} at {message.location.get('url')}")
+
+    page.context.expose_function("reportCspViolation", on_event)
+    page.context.add_init_script(REPORT_VIOLATIONS)
+    page.on("console", on_console)
+    yield seen
+    if not page.is_closed():
+        page.evaluate("0")  # a round trip: reports still on their way arrive before it returns
+    if seen:
+        listed = "\n".join(f"- {violation}" for violation in dict.fromkeys(seen))
+        pytest.fail(f"The browser refused content under the Content-Security-Policy:\n{listed}")
