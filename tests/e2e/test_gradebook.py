@@ -1,5 +1,6 @@
 """An instructor takes attendance, fills the gradebook with the keyboard, saves, finalises; an
-administrator sees who did it and may reopen. Screenshots in Spanish and English."""
+administrator sees who did it and may reopen. Both grids work with the keyboard alone.
+Screenshots in Spanish and English."""
 
 import datetime
 import re
@@ -33,6 +34,80 @@ def session_in_progress(transactional_db):
 
 def focused_name(page) -> str:
     return page.evaluate("document.activeElement.name")
+
+
+def tab_to(page, selector: str) -> None:
+    """Press Tab, as a keyboard user does, until the element ``selector`` has the focus."""
+    for _ in range(100):
+        if page.evaluate("(selector) => document.activeElement.matches(selector)", selector):
+            return
+        page.keyboard.press("Tab")
+    pytest.fail(f"Tab never reaches {selector}")
+
+
+def skip_to_main_content(page) -> None:
+    """The first Tab of a page lands on the skip link; Enter moves on to the page's content."""
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.getAttribute('href')") == "#main"
+    page.keyboard.press("Enter")
+
+
+def test_attendance_and_gradebook_are_taken_with_the_keyboard_alone(
+    page, live_server, session_in_progress, screenshot
+):
+    session, enrolments = session_in_progress
+    base = f"{live_server.url}/courses/sessions/{session.pk}"
+    sign_in(page, live_server, "ivan.instructor")
+
+    # Attendance: each day's "All present" pressed with Enter or Space, then two corrections
+    # with the arrow keys in one trainee's cells, and the sheet saved from its button.
+    page.goto(base + "/attendance/")
+    skip_to_main_content(page)
+    for n, day in enumerate(WEEK):
+        tab_to(page, f"button[data-mark-present='{day.isoformat()}']")
+        page.keyboard.press("Enter" if n % 2 else " ")
+    absent, excused = enrolments[3], enrolments[1]
+    tab_to(page, f"select[name='att-{excused.pk}-{WEEK[2].isoformat()}']")
+    page.keyboard.press("ArrowDown")  # present → absent
+    page.keyboard.press("ArrowDown")  # absent → excused
+    tab_to(page, f"select[name='att-{absent.pk}-{WEEK[4].isoformat()}']")
+    page.keyboard.press("ArrowDown")  # present → absent
+    tab_to(page, "form.grid-form button[type=submit]")
+    screenshot("grid-attendance-keyboard-es")
+    page.keyboard.press("Enter")
+    expect(page.locator(".alert-success")).to_be_visible()
+    marks = {
+        (a.enrolment_id, a.day): a.status
+        for a in Attendance.objects.filter(enrolment__session=session)
+    }
+    assert len(marks) == 4 * 5
+    assert marks[(excused.pk, WEEK[2])] == "excused"
+    assert marks[(absent.pk, WEEK[4])] == "absent"
+    assert sum(status == "present" for status in marks.values()) == 4 * 5 - 2
+
+    # Gradebook: from the first cell, type a score and Tab to the next, row after row; after
+    # the last cell Tab reaches "Save scores", and Enter saves.
+    page.goto(base + "/gradebook/")
+    written, practical = session.course.components.order_by("order")
+    skip_to_main_content(page)
+    tab_to(page, f"input[name='score-{enrolments[0].pk}-{written.pk}']")
+    for scores in SCORES:
+        for score in scores:
+            page.keyboard.type(score)
+            page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent").strip() == "Guardar calificaciones"
+    page.keyboard.press("Enter")
+    expect(page.locator(".alert-success")).to_be_visible()
+    saved = {
+        (s.enrolment_id, s.component_id): s.value for s in Score.objects.filter(value__isnull=False)
+    }
+    assert saved == {
+        (enrolment.pk, component.pk): Decimal(score)
+        for enrolment, scores in zip(enrolments, SCORES, strict=True)
+        for component, score in zip((written, practical), scores, strict=True)
+    }
+    expect(page.get_by_role("row", name="García López, Persona1")).to_contain_text("77.20")
+    screenshot("grid-gradebook-keyboard-es")
 
 
 def test_an_instructor_takes_attendance_fills_the_gradebook_by_keyboard_and_finalises(
