@@ -10,6 +10,7 @@ agree.
 from __future__ import annotations
 
 import datetime
+import logging
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from types import MappingProxyType
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import QuerySet
+from redis.exceptions import RedisError
 
 from cecopam.dates import months_later
 from courses.models import Certificate
@@ -34,6 +36,8 @@ from readiness.engine import (
 )
 from readiness.models import DeploymentProfile, Mission
 from trainees.models import Clearance, LanguageSkill, Trainee
+
+log = logging.getLogger(__name__)
 
 # A certificate counts while it stands: pending and rendering ones are passes whose PDF is
 # still being printed, a failed render is still a pass. Revoked and superseded ones do not.
@@ -415,7 +419,13 @@ def active_reference() -> list[ReferenceEntry]:
     """Every active profile with its requirements and missions: three queries, then kept in
     the cache until a mission, a profile or a course is saved or deleted (``reference_changed``)
     or five minutes have passed. Every trainee's page and portal reads it."""
-    found = cache.get(REFERENCE_CACHE_KEY)
+    try:
+        found = cache.get(REFERENCE_CACHE_KEY)
+    except RedisError:  # no cache: read the rows, as on a miss
+        log.warning("The readiness reference is read without the cache: Redis does not answer.")
+        found, cache_up = None, False
+    else:
+        cache_up = True
     if found is None:
         missions = tuple(Mission.objects.filter(status=Mission.Status.ACTIVE))
         found = [
@@ -428,13 +438,22 @@ def active_reference() -> list[ReferenceEntry]:
             .select_related("mission")
             .prefetch_related("required_courses")
         ]
-        cache.set(REFERENCE_CACHE_KEY, found, REFERENCE_CACHE_SECONDS)
+        if cache_up:
+            _cache_call(cache.set, REFERENCE_CACHE_KEY, found, REFERENCE_CACHE_SECONDS)
     return found
 
 
 def reference_changed(**kwargs) -> None:
     """Signal receiver (``ReadinessConfig.ready``): forget ``active_reference`` now, for the
     rest of this transaction, and again once it commits, in case another request read the
-    old rows meanwhile and put them back."""
-    cache.delete(REFERENCE_CACHE_KEY)
-    transaction.on_commit(lambda: cache.delete(REFERENCE_CACHE_KEY))
+    old rows meanwhile and put them back. A Redis that does not answer holds nothing to forget
+    (``make run``'s seeding, before its Redis starts, saves missions and profiles)."""
+    _cache_call(cache.delete, REFERENCE_CACHE_KEY)
+    transaction.on_commit(lambda: _cache_call(cache.delete, REFERENCE_CACHE_KEY))
+
+
+def _cache_call(method, *args) -> None:
+    try:
+        method(*args)
+    except RedisError:
+        log.debug("Cache call skipped: Redis does not answer.")

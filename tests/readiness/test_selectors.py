@@ -317,3 +317,26 @@ def test_a_trainee_s_readiness_follows_changes_to_profiles_missions_and_courses(
     mission.closed_on = datetime.date(2027, 1, 31)
     mission.save()
     assert "MINURSO" not in {m.acronym for _, m, _ in readiness_of_trainee(trainee=trainee, on=ON)}
+
+
+def test_without_redis_profiles_can_be_saved_and_readiness_is_read_from_the_rows(
+    minurso, settings, tmp_path
+):
+    """``make run`` seeds missions and profiles before its Redis starts; a Redis outage must
+    not stop an administrator saving a profile or a trainee's page showing readiness."""
+    mission, profile = minurso
+    trainee = ready_observer()
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"unix://{tmp_path / 'no-redis-here.sock'}",
+        }
+    }
+
+    profile.min_language_level = "C1"
+    profile.save()
+    mission.save()
+
+    results = readiness_of_trainee(trainee=trainee, on=ON)
+    found = {m.acronym: r for p, m, r in results if p == profile}["MINURSO"]
+    assert {f.code for f in found.findings} == {Code.LANGUAGE_BELOW}
