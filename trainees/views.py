@@ -28,6 +28,7 @@ from trainees.selectors import (
     trainee_get_for_user,
     trainee_get_for_user_account,
     trainee_history,
+    trainee_list_clearance_counts,
     trainee_list_for_user,
 )
 from trainees.services import (
@@ -48,6 +49,7 @@ class TraineeListView(RoleRequiredMixin, View):
     def get(self, request):
         filterset = TraineeFilter(request.GET, queryset=trainee_list_for_user(user=request.user))
         page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+        page.object_list = trainee_list_clearance_counts(page.object_list)
         query = request.GET.copy()
         query.pop("page", None)
         return render(

@@ -113,3 +113,37 @@ def test_the_list_runs_the_same_number_of_queries_for_20_and_500_trainees(admin_
     for n in range(20, 500):
         a_trainee(n)
     assert queries(admin_client, order="surname") == small
+
+
+def test_each_row_counts_its_own_expired_and_expiring_clearances_on_every_page(admin_client):
+    today = timezone.localdate()
+    for n in range(27):
+        a_trainee(n, first_surname=f"Apellido{n:02d}")
+    # On the second page (25 a page): one with two expired documents and one expiring, one
+    # with a refused passport (not granted: not counted), one with nothing.
+    lapsed, refused = a_trainee(60, first_surname="Zeta"), a_trainee(61, first_surname="Zulu")
+    for kind, until in [
+        (Clearance.Kind.PASSPORT, today - datetime.timedelta(days=1)),
+        (Clearance.Kind.DRIVING_LICENCE, today - datetime.timedelta(days=200)),
+        (Clearance.Kind.WEAPONS_HANDLING, today + datetime.timedelta(days=90)),
+        (Clearance.Kind.MEDICAL_MS2, today + datetime.timedelta(days=91)),
+    ]:
+        clearance_create(
+            trainee=lapsed, kind=kind, issued_on=today - datetime.timedelta(days=400),
+            valid_until=until,
+        )  # fmt: skip
+    clearance_create(
+        trainee=refused,
+        kind=Clearance.Kind.PASSPORT,
+        issued_on=today - datetime.timedelta(days=400),
+        valid_until=today - datetime.timedelta(days=1),
+        status=Clearance.Status.REFUSED,
+    )
+    page = admin_client.get(URL, {"order": "surname", "page": 2}).context["page"]
+    counts = {t.first_surname: (t.clearances_expired, t.clearances_expiring) for t in page}
+    assert counts["Zeta"] == (2, 1)
+    assert counts["Zulu"] == (0, 0)
+    assert counts["Apellido26"] == (0, 0)
+    response = admin_client.get(URL, {"q": "Zeta"})
+    assert "2 vencidas" in response.text
+    assert "1 por vencer" in response.text
