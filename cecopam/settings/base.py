@@ -303,20 +303,17 @@ def cache_redis_url(redis_url: str) -> str:
 
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "cecopam.redis_cache.RedisCache",
         "LOCATION": env("CACHE_REDIS_URL", default=cache_redis_url(REDIS_URL)),
         # A Redis that is down must answer quickly: what counts on the cache then fails open.
         "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
     }
 }
-# django-ratelimit, on the public verification pages (courses.views.verification). Lookups per
-# visitor's address: all of them, and separately those of codes that match no certificate.
+# Lookups on the public verification pages per visitor's address (courses.verification_throttle):
+# all of them, and separately those of codes that match no certificate. Counted in the cache;
+# a cache outage leaves them uncounted rather than take verification down.
 VERIFY_RATE = env("VERIFY_RATE", default="60/m")
 VERIFY_MISS_RATE = env("VERIFY_MISS_RATE", default="20/m")
-# The visitor's address, behind as many reverse proxies as django-axes is told there are.
-RATELIMIT_IP_META_KEY = "courses.views.verification.client_address"
-# A cache outage must not take verification down: unthrottled beats unavailable.
-RATELIMIT_FAIL_OPEN = True
 
 # ------------------------------------------------------------------------------ logging
 LOGGING = {

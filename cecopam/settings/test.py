@@ -33,7 +33,6 @@ TEST_RUNNER = "django.test.runner.DiscoverRunner"
 FIXTURE_DIRS = [BASE_DIR / "tests" / "fixtures"]
 
 # ------------------------------------------------------------------------------ cache and throttles
-# Each test process keeps its cache in memory (no Redis needed for the throttling counters).
-# django_ratelimit is used as a library, not installed as an app, so its check that calls
-# LocMemCache unshared does not run and needs no silencing.
+# Each test process keeps its cache in memory (no Redis needed for the throttling counters);
+# the tests of what the Redis cache does differently use a Redis of their own.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

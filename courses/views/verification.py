@@ -1,75 +1,19 @@
 """The public verification of certificates: a form for the code, and a certificate's standing
 as a page and as JSON. No sign-in. Lookups are counted per visitor's address and throttled, so
-that codes cannot be guessed in bulk."""
+that codes cannot be guessed in bulk (courses.verification_throttle)."""
 
 from __future__ import annotations
 
-import ipaddress
-import logging
-
-from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.decorators.cache import never_cache
-from django_ratelimit.core import get_usage
-from redis.exceptions import RedisError
 
 from courses.forms.verification import VerificationForm
 from courses.selectors.verification import certificate_get_by_code, certificate_standing
 from courses.verification_codes import verification_code_display, verification_code_normalise
-
-log = logging.getLogger(__name__)
-
-
-# ------------------------------------------------------------------ throttling
-def client_address(request: HttpRequest) -> str:
-    """The visitor's IP address (settings.RATELIMIT_IP_META_KEY names this function).
-
-    REMOTE_ADDR, unless the app sits behind trusted reverse proxies (as many as
-    AXES_IPWARE_PROXY_COUNT says, the same count django-axes is given): then the address the
-    outermost of them saw, which each proxy appends to X-Forwarded-For. Whatever a visitor
-    puts in that header themselves sits further left and is ignored.
-    """
-    proxies = settings.AXES_IPWARE_PROXY_COUNT
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
-    candidates = [forwarded[-proxies].strip()] if proxies and len(forwarded) >= proxies else []
-    candidates.append(request.META.get("REMOTE_ADDR", ""))
-    for candidate in candidates:
-        try:
-            return str(ipaddress.ip_address(candidate))
-        except ValueError:
-            continue
-    # No address at all (a unix-socket server without a proxy header): one shared count.
-    return "0.0.0.0"  # noqa: S104 (a key for the counters, not an address to bind)
-
-
-def _usage(request: HttpRequest, group: str, rate: str, *, increment: bool) -> dict | None:
-    try:
-        return get_usage(request, group=group, key="ip", rate=rate, increment=increment)
-    except RedisError:
-        # Fail open, like RATELIMIT_FAIL_OPEN: unthrottled beats unavailable.
-        log.warning("Verification lookups are not throttled: the cache is unreachable.")
-        return None
-
-
-def lookup_throttled(request: HttpRequest) -> int | None:
-    """Count a lookup from the visitor's address. If it is one too many (settings.VERIFY_RATE),
-    or the address already looked up too many codes that matched nothing
-    (settings.VERIFY_MISS_RATE), the seconds until it may try again; else None."""
-    lookups = _usage(request, "verify-lookups", settings.VERIFY_RATE, increment=True)
-    misses = _usage(request, "verify-misses", settings.VERIFY_MISS_RATE, increment=False)
-    if lookups and lookups["should_limit"]:
-        return max(lookups["time_left"], 1)
-    if misses and misses["count"] >= misses["limit"]:
-        return max(misses["time_left"], 1)
-    return None
-
-
-def lookup_missed(request: HttpRequest) -> None:
-    """Count a lookup that matched no certificate, from the visitor's address."""
-    _usage(request, "verify-misses", settings.VERIFY_MISS_RATE, increment=True)
+from courses.verification_throttle import lookup_count, lookup_missed
 
 
 def _too_many_page(request: HttpRequest, wait: int) -> HttpResponse:
@@ -78,7 +22,6 @@ def _too_many_page(request: HttpRequest, wait: int) -> HttpResponse:
     return response
 
 
-# ------------------------------------------------------------------ pages
 def _private(response: HttpResponse) -> HttpResponse:
     # A holder's name on a public page: keep it out of search engines.
     response["X-Robots-Tag"] = "noindex, nofollow"
@@ -94,7 +37,7 @@ class CertificateVerifyFormView(View):
         return render(request, self.template_name, {"form": VerificationForm()})
 
     def post(self, request):
-        if (wait := lookup_throttled(request)) is not None:
+        if (wait := lookup_count(request).wait) is not None:
             return _too_many_page(request, wait)
         form = VerificationForm(request.POST)
         if not form.is_valid():
@@ -112,7 +55,7 @@ class CertificateVerifyView(View):
         stored = verification_code_normalise(code)
         if stored is not None and code != verification_code_display(stored):
             return redirect("verify:detail", code=verification_code_display(stored), permanent=True)
-        if (wait := lookup_throttled(request)) is not None:
+        if (wait := lookup_count(request).wait) is not None:
             return _too_many_page(request, wait)
         try:
             certificate = certificate_get_by_code(code=code)
@@ -133,7 +76,7 @@ class CertificateVerifyJsonView(View):
     not_found), serial, holder, course, session, issued_on, valid_until (and revoked_on)."""
 
     def get(self, request, code):
-        if (wait := lookup_throttled(request)) is not None:
+        if (wait := lookup_count(request).wait) is not None:
             response = JsonResponse({"status": "throttled"}, status=429)
             response["Retry-After"] = str(wait)
             return response

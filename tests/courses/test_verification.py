@@ -352,7 +352,7 @@ def test_verification_still_answers_when_the_cache_is_down(client, instructor):
     certificate = issued(instructor)
     unreachable = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "cecopam.redis_cache.RedisCache",
             "LOCATION": "unix:///nonexistent/redis.sock?db=1",
         }
     }
@@ -371,7 +371,7 @@ def test_the_counts_live_in_the_apps_redis_in_a_database_of_their_own(
     url = detail(certificate.code_display)
     in_redis = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "cecopam.redis_cache.RedisCache",
             "LOCATION": cache_redis_url(redis_server),
         }
     }
@@ -381,7 +381,7 @@ def test_the_counts_live_in_the_apps_redis_in_a_database_of_their_own(
         try:
             assert [client.get(url).status_code for _ in range(3)] == [200, 200, 429]
             counters = redis.Redis.from_url(cache_redis_url(redis_server))
-            assert counters.keys("*rl:*")
-            assert not redis.Redis.from_url(redis_server).keys("*rl:*")  # Celery's database
+            assert counters.keys("*verify-lookups:*")
+            assert not redis.Redis.from_url(redis_server).keys("*verify-*")  # Celery's database
         finally:
             cache.clear()
