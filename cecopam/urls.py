@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.decorators.csrf import csrf_exempt
+from django.views.i18n import set_language
 
 from cecopam import views
 
@@ -45,7 +47,10 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("livez", views.livez, name="livez"),
     path("accounts/", include(auth_patterns)),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Choosing the language sets a cookie for the display and changes nothing stored, so it
+    # needs no CSRF token: the layout's language buttons then carry none, and public pages (the
+    # verification page a QR code opens) set no cookie and are the same for every visitor.
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("trainees/", include("trainees.urls")),
     path("courses/", include("courses.urls")),
     path("verify/", include("courses.urls.verification")),

@@ -10,7 +10,7 @@ import polib
 import pytest
 from django.conf import settings
 from django.core.management import call_command
-from django.test import RequestFactory, override_settings
+from django.test import Client, RequestFactory, override_settings
 from django.urls import reverse
 from django.utils import formats, translation
 from django.views.defaults import server_error
@@ -29,6 +29,21 @@ def test_spanish_is_the_default_and_the_switch_remembers_english(client):
     page = client.get(reverse("login")).text
     assert '<html lang="en">' in page
     assert "Forgot your password?" in page
+
+
+@pytest.mark.django_db
+def test_a_public_page_sets_no_cookie_and_its_language_buttons_work_without_one():
+    visitor = Client(enforce_csrf_checks=True)  # as a browser: no token, no post
+    page = visitor.get("/no-such-page/")  # the base layout, with no form of the page's own
+    assert page.status_code == 404
+    assert not page.cookies
+    assert 'action="/i18n/setlang/"' in page.text and "csrfmiddlewaretoken" not in page.text
+    chosen = visitor.post(reverse("set_language"), {"language": "en", "next": "/verify/"})
+    assert (chosen.status_code, chosen["Location"]) == (302, "/verify/")
+    assert '<html lang="en">' in visitor.get(reverse("verify:form")).text
+    # Elsewhere nothing but the language changes without a token: signing in still needs one.
+    refused = visitor.post(reverse("login"), {"username": "x", "password": "y"})
+    assert refused.status_code == 403
 
 
 @pytest.mark.django_db
