@@ -3,6 +3,8 @@ correction. Neither deletes anything: the row, its PDF and its history stay."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -16,6 +18,7 @@ from courses.services.certificates import (
     certificates_queue,
 )
 from courses.verification_codes import verification_code_new
+from courses.verification_pages import verification_page_forget
 
 Status = Certificate.Status
 
@@ -78,6 +81,7 @@ def certificate_revoke(*, certificate: Certificate, by, reason: str) -> Certific
     certificate.save(
         update_fields=["status", "revoked_at", "revoked_by", "revocation_reason", "updated_at"]
     )
+    transaction.on_commit(partial(verification_page_forget, code=certificate.code))
     return certificate
 
 
@@ -128,6 +132,7 @@ def certificate_reissue(*, certificate: Certificate, by, reason: str) -> Certifi
     old._history_user = by
     old._change_reason = note
     old.save(update_fields=["status", "updated_at"])
+    transaction.on_commit(partial(verification_page_forget, code=old.code))
 
     (serial,) = certificate_serials_take(year=today.year, count=1)
     new = Certificate(

@@ -1,18 +1,22 @@
 """The public verification of certificates: a form for the code, and a certificate's standing
 as a page and as JSON. No sign-in. Lookups are counted per visitor's address and throttled, so
-that codes cannot be guessed in bulk (courses.verification_throttle)."""
+that codes cannot be guessed in bulk (courses.verification_throttle); the page itself is kept
+rendered in the cache (courses.verification_pages)."""
 
 from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.decorators import method_decorator
+from django.utils.translation import get_language
 from django.views import View
 from django.views.decorators.cache import never_cache
 
 from courses.forms.verification import VerificationForm
 from courses.selectors.verification import certificate_get_by_code, certificate_standing
 from courses.verification_codes import verification_code_display, verification_code_normalise
+from courses.verification_pages import VerificationPage, verification_page_cacheable
 from courses.verification_throttle import lookup_count, lookup_missed
 
 
@@ -55,8 +59,14 @@ class CertificateVerifyView(View):
         stored = verification_code_normalise(code)
         if stored is not None and code != verification_code_display(stored):
             return redirect("verify:detail", code=verification_code_display(stored), permanent=True)
-        if (wait := lookup_count(request).wait) is not None:
-            return _too_many_page(request, wait)
+        page = None
+        if stored is not None and verification_page_cacheable(request):
+            page = VerificationPage(code=stored, language=get_language(), on=timezone.localdate())
+        lookup = lookup_count(request, read=page.keys if page else ())
+        if lookup.wait is not None:
+            return _too_many_page(request, lookup.wait)
+        if page and (html := page.kept(lookup.found)) is not None:
+            return _private(HttpResponse(html))
         try:
             certificate = certificate_get_by_code(code=code)
         except Http404:
@@ -67,7 +77,10 @@ class CertificateVerifyView(View):
             "code": verification_code_display(stored),
             "certificate": certificate_standing(certificate),
         }
-        return _private(render(request, "courses/verify_detail.html", context))
+        response = render(request, "courses/verify_detail.html", context)
+        if page is not None and not response.cookies:  # nothing of this visitor's on it
+            page.keep(response.content.decode(), lookup.found)
+        return _private(response)
 
 
 @method_decorator(never_cache, name="dispatch")
