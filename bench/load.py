@@ -27,9 +27,10 @@ until the server holds no connection, so that those answers are not timed with t
 
 Each page is first fetched once and checked: 200, with what it must show (the certificate's
 holder and serial, the number of trainees, the board's counts). The verification page counts
-lookups per visitor's address (courses.verification_throttle); from one address under load it would answer
-429 after a minute's allowance, so this server is given a VERIFY_RATE far above what the run
-sends: the lookups are still counted in Redis, as in production, and never refused.
+lookups per visitor's address (courses.verification_throttle); from one address under load it
+would answer 429 after a minute's allowance, so this server is given a VERIFY_RATE far above
+what the run sends: the lookups are still counted in Redis, as in production, and never
+refused.
 
 Prints one line per figure, ``name: value (target)``. Slowness never fails the script; only
 errors do (a page that answers wrong before the timing, a server that does not start, wrk
