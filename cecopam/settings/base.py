@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # its widget templates, for FORM_RENDERER below
     "crispy_forms",
     "crispy_bootstrap5",
     "django_countries",
@@ -80,6 +81,8 @@ TEMPLATES = [
         },
     },
 ]
+# Widgets are drawn with the templates above, so that templates/django/forms/ can replace one.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # ------------------------------------------------------------------------------ database
 # SQLite under var/ unless DATABASE_URL names another database (PostgreSQL in production).
