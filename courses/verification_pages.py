@@ -15,7 +15,7 @@ generation is replaced, kept pages still lapse after PAGE_SECONDS.
 
 The page an anonymous visitor gets carries nothing of theirs (it sets no cookie either: the
 language buttons need no CSRF token, see cecopam/urls.py). Only such plain requests are served
-from the cache or stored in it: no query string, nobody signed in, no message waiting.
+from the cache or stored in it: no query string, no session, no message waiting.
 """
 
 from __future__ import annotations
@@ -25,7 +25,8 @@ import logging
 import secrets
 from dataclasses import dataclass
 
-from django.contrib.messages import get_messages
+from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.http import HttpRequest
 from redis.exceptions import RedisError
@@ -44,12 +45,14 @@ def _generation_key(code: str) -> str:
 
 
 def verification_page_cacheable(request: HttpRequest) -> bool:
-    """Whether the page drawn for ``request`` is the one every anonymous visitor gets."""
+    """Whether the page drawn for ``request`` is the one every anonymous visitor gets: a plain
+    GET from a browser with no session (so nobody signed in, no message kept for them) and no
+    message cookie. Read from the cookies alone, so that the session is not even opened."""
     return (
         request.method == "GET"
         and not request.GET
-        and not request.user.is_authenticated
-        and not len(get_messages(request))
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and CookieStorage.cookie_name not in request.COOKIES
     )
 
 
