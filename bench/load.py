@@ -12,11 +12,15 @@ this run's own folder under /tmp (CECOPAM_VAR_DIR), never in var/. Every request
 production redirect to HTTPS does not apply; the administrator's session is made in the
 database beforehand and sent as a cookie header (a secure cookie is never set over plain HTTP).
 
-Four pages are driven by ``wrk`` (two threads, eight connections), one after the other, each
+Five pages are driven by ``wrk`` (two threads, eight connections), one after the other, each
 for a short warm-up and then for the timed run:
 
 - ``/livez``, the smallest page the application serves (it reads nothing): the yardstick;
-- the public verification page of an issued certificate (``verify:detail``), anonymous;
+- the public verification page of an issued certificate (``verify:detail``), anonymous, as a
+  QR code scanned again and again: after the first answer the page is kept in the cache;
+- the verification pages of every certificate in turn, each asked for once (the warm-up and
+  the timed run take different halves of the list): each page is drawn and kept, as on the
+  first scan of each QR code;
 - the trainee list (``trainees:list``) as an administrator;
 - the readiness board (``readiness:board``) for the military observers, MINURSO, three months
   ahead, as an administrator.
@@ -42,6 +46,7 @@ import atexit
 import html
 import http.client
 import os
+import random
 import re
 import secrets
 import shutil
@@ -105,6 +110,8 @@ VERIFY_RATE = "1000000/m"
 # work (a query, two throttle counters in Redis, a template) must not take more than /livez's
 # whole request path does.
 TARGET_VERIFY_VS_MINIMAL = 0.5
+# The certificates a verification page answers for (the others are not issued yet).
+STANDING = ("issued", "revoked", "superseded")
 
 # wrk counts only answers from 400 up as errors (``summary.errors.status``); a redirect (to
 # HTTPS, to the sign-in page) would pass for a page served. So each thread counts the answers
@@ -115,10 +122,12 @@ local threads = {}
 
 function setup(thread)
   table.insert(threads, thread)
+  thread:set("id", #threads - 1)
 end
 
 function init(args)
   not_2xx = 0
+  first = tonumber(args[1]) or 0
 end
 
 function response(status, headers, body)
@@ -141,6 +150,20 @@ function done(summary, latency, requests)
 end
 """
 REPORT_LINE = re.compile(r"^cecopam-load (.*)$", re.MULTILINE)
+# For a page of many addresses: each request asks for the next one. A run starts from the path
+# its command line names (``first``, 0-based), each thread a stretch of the list further on.
+PATHS_LUA = """
+local paths = {%(paths)s}
+local position = nil
+
+function request()
+  if position == nil then
+    position = (first + id * %(stretch)d) %% #paths
+  end
+  position = position %% #paths + 1
+  return wrk.format(nil, paths[position])
+end
+"""
 
 
 def _on_sigterm(signum, frame) -> None:
@@ -153,9 +176,24 @@ def _on_sigterm(signum, frame) -> None:
 @dataclass(frozen=True)
 class Page:
     name: str  # in the figures' names
-    path: str
+    path: str  # the one checked, and the one driven unless there are ``paths``
     headers: tuple[str, ...]  # "Name: value", as wrk takes them
     expected: tuple[str, ...]  # what the body must contain
+    paths: tuple[str, ...] = ()  # driven in turn, each once, when given
+
+    def script(self) -> Path:
+        """wrk's script for this page: the report, and the turns through ``paths``."""
+        script = WORK / f"{self.name}.lua"
+        if not script.exists():
+            text = REPORT_LUA
+            if self.paths:
+                text += PATHS_LUA % {
+                    "paths": ",".join(f'"{path}"' for path in self.paths),
+                    # The warm-up takes the first half of the list, the timed run the second.
+                    "stretch": len(self.paths) // (2 * THREADS),
+                }
+            script.write_text(text)
+        return script
 
 
 @dataclass(frozen=True)
@@ -178,10 +216,12 @@ class Measure:
 
 
 def pages(data: LoadData) -> list[Page]:
-    """The four pages, with what each must show when it answers right."""
+    """The pages, with what each must show when it answers right."""
     from django.test import Client
     from django.urls import reverse
 
+    from courses.models import Certificate
+    from courses.verification_codes import verification_code_display
     from readiness.engine import Verdict
     from readiness.selectors import readiness_board
 
@@ -197,6 +237,16 @@ def pages(data: LoadData) -> list[Page]:
         only=False, search="",
     )  # fmt: skip
     question = {"mission": data.mission.pk, "profile": data.profile.pk, "date": data.on}
+    # Every certificate a verification page answers for, in a seeded random order.
+    codes = list(
+        Certificate.objects.filter(status__in=STANDING)
+        .order_by("serial")
+        .values_list("code", flat=True)
+    )
+    random.Random(1).shuffle(codes)  # noqa: S311 (an order, not a secret)
+    every_code = tuple(
+        reverse("verify:detail", kwargs={"code": verification_code_display(code)}) for code in codes
+    )
     return [
         Page("livez", reverse("livez"), (proxy,), ("ok",)),
         Page(
@@ -209,6 +259,8 @@ def pages(data: LoadData) -> list[Page]:
                 certificate.serial,
             ),
         ),
+        # Each certificate's page once: drawn and kept, as on the first scan of a QR code.
+        Page("verify_many_codes", every_code[0], (proxy,), ("data-standing=",), every_code),
         Page(
             "trainee_list",
             reverse("trainees:list"),
@@ -249,17 +301,19 @@ def check(base: str, page: Page) -> None:
         raise RuntimeError(f"{page.name}: GET {page.path} does not show {missing}")
 
 
-def wrk(base: str, page: Page, seconds: int) -> Measure:
+def wrk(base: str, page: Page, seconds: int, *, first: int = 0) -> Measure:
     """Drive the page with wrk for ``seconds``, once the server is idle; its figures, and how
     busy other programs kept the machine meanwhile."""
     command = [
         WRK, "--threads", str(THREADS), "--connections", str(CONNECTIONS),
         "--duration", f"{seconds}s", "--timeout", f"{TIMEOUT}s",
-        "--script", str(WORK / "report.lua"),
+        "--script", str(page.script()),
     ]  # fmt: skip
     for header in page.headers:
         command += ["--header", header]
     command.append(base + page.path)
+    if page.paths:
+        command += ["--", str(first)]
     wait_until_idle(base)
     with CpuWatch(ours=our_cpu_seconds) as watch:
         run = subprocess.run(  # noqa: S603 - our own command line
@@ -398,7 +452,6 @@ def run() -> None:
     data = load_data_seed()
     seeding = time.perf_counter() - start
     to_load = pages(data)
-    (WORK / "report.lua").write_text(REPORT_LUA)
 
     measures: dict[str, Measure] = {}
     with private_redis() as redis_url, web_server(redis_url=redis_url) as base:
@@ -406,7 +459,8 @@ def run() -> None:
             check(base, page)
         for page in to_load:
             wrk(base, page, WARMUP_SECONDS)
-            measures[page.name] = wrk(base, page, SECONDS)
+            # On a page of many addresses the timed run asks for none the warm-up asked for.
+            measures[page.name] = wrk(base, page, SECONDS, first=len(page.paths) // 2)
 
     if any(measure.errors for measure in measures.values()):
         # The folder goes with the script: what the server said about them goes to stderr first.
