@@ -12,6 +12,7 @@ from pathlib import Path
 from unittest import mock
 
 import pytest
+import redis
 from django.conf import settings
 from django.db import connection
 
@@ -61,6 +62,39 @@ def redis_server():
         yield server.url
     finally:
         server.stop()
+
+
+@pytest.fixture
+def redis_cache(redis_server):
+    """Django's cache in the tests' Redis with the project's backend, as in production (the
+    suite's own cache is in memory); a client of that cache database, to look inside."""
+    from django.core.cache import cache
+    from django.test import override_settings
+
+    from cecopam.settings.base import cache_redis_url
+
+    location = cache_redis_url(redis_server)
+    backend = {"BACKEND": "cecopam.redis_cache.RedisCache", "LOCATION": location}
+    with override_settings(CACHES={"default": backend}):
+        cache.clear()
+        try:
+            yield redis.Redis.from_url(location)
+        finally:
+            cache.clear()
+
+
+@pytest.fixture
+def redis_round_trips(monkeypatch) -> list[bytes]:
+    """What is sent to Redis from now on, one entry per round trip (a pipeline is one)."""
+    sent = []
+    original = redis.connection.AbstractConnection.send_packed_command
+
+    def counted(self, command, check_health=True):
+        sent.append(command)
+        return original(self, command, check_health)
+
+    monkeypatch.setattr(redis.connection.AbstractConnection, "send_packed_command", counted)
+    return sent
 
 
 # ------------------------------------------------------------------ a real Celery worker

@@ -4,29 +4,11 @@ keys in one round trip (the verification throttle's), which other backends do in
 from __future__ import annotations
 
 import pytest
-import redis
 from django.core.cache import cache
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
-from django.test import override_settings
 
 from cecopam.redis_cache import counter_incr_and_get_many
-from cecopam.settings.base import cache_redis_url
-
-
-@pytest.fixture
-def redis_cache(redis_server):
-    in_redis = {
-        "default": {
-            "BACKEND": "cecopam.redis_cache.RedisCache",
-            "LOCATION": cache_redis_url(redis_server),
-            "KEY_PREFIX": "test",
-        }
-    }
-    with override_settings(CACHES=in_redis):
-        cache.clear()
-        yield redis.Redis.from_url(cache_redis_url(redis_server))
-        cache.clear()
 
 
 def test_a_counter_counts_lapses_with_its_window_and_brings_the_other_keys(redis_cache):
@@ -44,16 +26,9 @@ def test_a_counter_counts_lapses_with_its_window_and_brings_the_other_keys(redis
     assert cache.get("lookups") == 2  # the plain cache API reads the same counter
 
 
-def test_the_counter_is_one_round_trip_on_redis(redis_cache, monkeypatch):
+def test_the_counter_is_one_round_trip_on_redis(redis_cache, request):
     counter_incr_and_get_many(counter="lookups", timeout=30, keys=["a"])  # connected
-    sent = []
-    original = redis.connection.AbstractConnection.send_packed_command
-
-    def counted(self, command, check_health=True):
-        sent.append(command)
-        return original(self, command, check_health)
-
-    monkeypatch.setattr(redis.connection.AbstractConnection, "send_packed_command", counted)
+    sent = request.getfixturevalue("redis_round_trips")  # counting from here
     assert counter_incr_and_get_many(counter="lookups", timeout=30, keys=["a", "b"])[0] == 2
     assert len(sent) == 1
 

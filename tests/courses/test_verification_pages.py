@@ -8,15 +8,13 @@ from __future__ import annotations
 import datetime
 
 import pytest
-import redis
 from django.core.cache import cache
 from django.db import connection
-from django.test import Client, override_settings
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from cecopam.settings.base import cache_redis_url
 from courses.models import Certificate
 from courses.services import certificate_reissue, certificate_revoke
 from courses.services.certificates import certificate_render
@@ -171,30 +169,11 @@ def test_signed_in_people_and_odd_addresses_are_neither_served_nor_stored(
 
 
 def test_with_the_redis_cache_a_kept_page_takes_one_round_trip_and_no_query(
-    instructor, redis_server, monkeypatch
+    instructor, redis_cache, request
 ):
     url = detail(issued(instructor))
-    in_redis = {
-        "default": {
-            "BACKEND": "cecopam.redis_cache.RedisCache",
-            "LOCATION": cache_redis_url(redis_server),
-        }
-    }
-    with override_settings(CACHES=in_redis):
-        cache.clear()
-        try:
-            visit(url, **ENGLISH)
-            sent = []
-            original = redis.connection.AbstractConnection.send_packed_command
-
-            def counted(self, command, check_health=True):
-                sent.append(command)
-                return original(self, command, check_health)
-
-            monkeypatch.setattr(redis.connection.AbstractConnection, "send_packed_command", counted)
-            page, queries = visit(url, **ENGLISH)
-            assert "Valid certificate" in page
-            assert (len(sent), queries) == (1, 0)
-        finally:
-            monkeypatch.undo()
-            cache.clear()
+    visit(url, **ENGLISH)
+    sent = request.getfixturevalue("redis_round_trips")  # counting from here
+    page, queries = visit(url, **ENGLISH)
+    assert "Valid certificate" in page
+    assert (len(sent), queries) == (1, 0)
