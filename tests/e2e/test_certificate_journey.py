@@ -6,6 +6,7 @@ administrator revokes it, and the same page says revoked."""
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
 from playwright.sync_api import expect
 
 from courses.models import Certificate
@@ -109,7 +110,15 @@ def test_finalise_watch_the_batch_download_verify_and_revoke(
     dialog.locator("button[type='submit'].btn-danger").click()
     expect(page.locator(".alert-success")).to_be_visible()
 
-    # The same address now says revoked.
+    # The same address now says revoked: to the administrator, and to anyone without an
+    # account, who was shown a kept copy of the page before.
+    page.goto(address)
+    expect(standing).to_have_attribute("data-standing", "revoked")
+    page.context.clear_cookies()
+    if language == "en":
+        page.context.add_cookies(
+            [{"name": settings.LANGUAGE_COOKIE_NAME, "value": "en", "url": live_server.url}]
+        )
     page.goto(address)
     expect(standing).to_have_attribute("data-standing", "revoked")
     expect(standing).to_contain_text(words["revoked"])
