@@ -10,6 +10,7 @@ When the cache cannot be reached the lookups go unthrottled: unthrottled beats u
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import logging
 import re
@@ -55,6 +56,16 @@ class Rate:
         return key, start + self.seconds - second
 
 
+@functools.lru_cache(maxsize=16)
+def _parsed(text: str, setting: str) -> Rate:
+    return Rate.parse(text, setting)
+
+
+def _rate(setting: str) -> Rate:
+    """The rate a setting names, parsed once for each value it takes, not on every lookup."""
+    return _parsed(getattr(settings, setting), setting)
+
+
 def verify_rates_check(app_configs, **kwargs) -> list[checks.Error]:
     """A system check: VERIFY_RATE and VERIFY_MISS_RATE read as rates, so that a mistyped
     setting stops the server at start, not the verification page at its first lookup."""
@@ -95,7 +106,7 @@ class Lookup:
 
 
 def _misses_counter(address: str, now: float) -> tuple[str, int, Rate]:
-    misses = Rate.parse(settings.VERIFY_MISS_RATE, "VERIFY_MISS_RATE")
+    misses = _rate("VERIFY_MISS_RATE")
     key, left = misses.counter("verify-misses", address, now)
     return key, left, misses
 
@@ -105,7 +116,7 @@ def lookup_count(request: HttpRequest, *, read: Iterable[str] = ()) -> Lookup:
     It must wait if this lookup is one too many, or if the address already looked up too many
     codes that matched nothing."""
     now, address = time.time(), client_address(request)
-    lookups = Rate.parse(settings.VERIFY_RATE, "VERIFY_RATE")
+    lookups = _rate("VERIFY_RATE")
     counter, lookups_left = lookups.counter("verify-lookups", address, now)
     misses_counter, misses_left, misses = _misses_counter(address, now)
     try:
